@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# Tier 2: install the module in a fresh database of each real Odoo (17.0, 18.0) and run its tests.
+#
+#   bash scripts/test_odoo.sh            (npm run test:odoo)
+#
+# Environment:
+#   ODOO_SRC=/path/to/odoo     test on that source tree only (version read from odoo/release.py);
+#                              default: /opt/odoo/17.0 and /opt/odoo/18.0, those present.
+#   ODOO_ADDONS_PATH=...       Odoo's own addons dirs (default: <src>/odoo/addons when it holds crm,
+#                              else <src>/addons,<src>/odoo/addons as in a git checkout)
+#   ODOO_TEST_ADDONS=dir       dir holding the module (default <repo>/odoo_addon)
+#   ODOO_TEST_MODULE=name      module to install and test (default pbx_callcenter)
+#   ODOO_TEST_TAGS=...         --test-tags (default /<module>)
+#   ODOO_PYTHON=/usr/bin/python3   interpreter for odoo-bin (never the pyenv python3)
+#   RUN_DIR=dir                logs go to $RUN_DIR/odoo<major>.log (default <repo>/.run)
+#   KEEP_DB=1                  keep the test databases (default: dropped afterwards)
+#   ODOO_TEST_TIMEOUT=secs     per version (default 2400)
+#   ODOO_TEST_SERIAL=1         run versions one after the other instead of in parallel
+#
+# Tests run without demo data (--without-demo=all) so they are deterministic.
+# Output: per version a report and `TIER2 odoo<major>: passed=N failed=M`; last line `N passed, N failed`.
+# Exit 1 if anything failed. No Odoo source at all: a loud SKIPPED line, exit 0, nothing counted.
+set -uo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PY="${ODOO_PYTHON:-/usr/bin/python3}"
+ADDONS="${ODOO_TEST_ADDONS:-$REPO/odoo_addon}"
+MODULE="${ODOO_TEST_MODULE:-pbx_callcenter}"
+TAGS="${ODOO_TEST_TAGS:-/$MODULE}"
+RUN_DIR="${RUN_DIR:-$REPO/.run}"
+TIMEOUT="${ODOO_TEST_TIMEOUT:-2400}"
+mkdir -p "$RUN_DIR"
+RUN_DIR="$(cd "$RUN_DIR" && pwd)"
+ADDONS="$(cd "$ADDONS" 2>/dev/null && pwd || echo "$ADDONS")"
+
+# ---- which Odoo trees -------------------------------------------------------------------------
+odoo_major() {  # prints 17, 18 ... from <src>/odoo/release.py
+    sed -n 's/^version_info *= *(\([0-9][0-9]*\),.*/\1/p' "$1/odoo/release.py" 2>/dev/null | head -n1
+}
+SRCS=()
+if [[ -n "${ODOO_SRC:-}" ]]; then
+    if [[ -f "$ODOO_SRC/odoo-bin" && -f "$ODOO_SRC/odoo/release.py" ]]; then
+        SRCS+=("$(cd "$ODOO_SRC" && pwd)")
+    else
+        echo "ERROR: ODOO_SRC=$ODOO_SRC has no odoo-bin / odoo/release.py"
+        echo "TIER2 odoo: passed=0 failed=1"
+        echo "0 passed, 1 failed"
+        exit 1
+    fi
+else
+    for d in /opt/odoo/17.0 /opt/odoo/18.0; do
+        [[ -f "$d/odoo-bin" && -f "$d/odoo/release.py" ]] && SRCS+=("$d")
+    done
+fi
+if [[ ${#SRCS[@]} -eq 0 ]]; then
+    echo "################################################################################"
+    echo "SKIPPED: no Odoo source (set ODOO_SRC or install /opt/odoo/17.0, /opt/odoo/18.0)"
+    echo "################################################################################"
+    echo "0 passed, 0 failed"
+    exit 0
+fi
+
+if [[ ! -f "$ADDONS/$MODULE/__manifest__.py" ]]; then
+    echo "ERROR: $ADDONS/$MODULE/__manifest__.py is missing (run: npm run build)"
+    for src in "${SRCS[@]}"; do echo "TIER2 odoo$(odoo_major "$src"): passed=0 failed=1"; done
+    echo "0 passed, ${#SRCS[@]} failed"
+    exit 1
+fi
+
+if ! "$PY" -c 'import psycopg2' 2>/dev/null; then
+    echo "ERROR: $PY cannot import psycopg2: run scripts/setup.sh"
+fi
+
+free_port() {  # a TCP port nobody listens on, from a range away from 8069/8072
+    "$PY" - "$1" <<'EOF'
+import socket, sys
+start = int(sys.argv[1])
+for port in range(start, start + 200):
+    s = socket.socket()
+    try:
+        s.bind(('127.0.0.1', port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(port)
+    break
+EOF
+}
+
+addons_path_for() {
+    local src="$1"
+    if [[ -n "${ODOO_ADDONS_PATH:-}" ]]; then
+        echo "$ODOO_ADDONS_PATH"
+    elif [[ -d "$src/odoo/addons/crm" ]]; then
+        echo "$src/odoo/addons"
+    else
+        echo "$src/addons,$src/odoo/addons"
+    fi
+}
+
+# ---- run one version (in the background) -----------------------------------------------------
+declare -A DB LOG RCFILE TIMEFILE LABEL PID
+run_one() {  # src major port
+    local src="$1" major="$2" port="$3"
+    local db="${DB[$major]}" log="${LOG[$major]}"
+    local start=$SECONDS rc
+    : >"$log"
+    {
+        echo "# $(date -u +%FT%TZ) odoo $major at $src, db $db, port $port"
+        echo "# addons: $(addons_path_for "$src"),$ADDONS"
+    } >>"$log"
+    # empty config file: never pick up a ~/.odoorc left on the machine
+    printf '[options]\n' >"$RUN_DIR/odoo$major.conf"
+    (
+        cd "$src" || exit 99
+        exec timeout --kill-after=30 "$TIMEOUT" "$PY" odoo-bin \
+            --config="$RUN_DIR/odoo$major.conf" \
+            --addons-path="$(addons_path_for "$src"),$ADDONS" \
+            -d "$db" --db-filter="^${db}\$" \
+            -i "$MODULE" --without-demo=all \
+            --test-enable --test-tags "$TAGS" \
+            --stop-after-init \
+            --http-interface=127.0.0.1 --http-port="$port" \
+            --max-cron-threads=0 --log-level=info \
+            </dev/null
+    ) >>"$log" 2>&1
+    rc=$?
+    echo "$rc" >"${RCFILE[$major]}"
+    echo "$((SECONDS - start))" >"${TIMEFILE[$major]}"
+}
+
+MAJORS=()
+next_port=8169
+for src in "${SRCS[@]}"; do
+    major="$(odoo_major "$src")"
+    [[ -n "$major" ]] || major="x"
+    MAJORS+=("$major")
+    suffix="$("$PY" -c 'import secrets; print(secrets.token_hex(4))')"
+    DB[$major]="pbxtest${major}_${suffix}"
+    LOG[$major]="$RUN_DIR/odoo$major.log"
+    RCFILE[$major]="$RUN_DIR/odoo$major.rc"
+    TIMEFILE[$major]="$RUN_DIR/odoo$major.time"
+    LABEL[$major]="odoo$major"
+    rm -f "${RCFILE[$major]}" "${TIMEFILE[$major]}"
+    port="$(free_port "$next_port")"
+    next_port=$((port + 1))
+    echo "== Odoo $major ($src): db ${DB[$major]}, http port $port, log ${LOG[$major]}"
+    if [[ "${ODOO_TEST_SERIAL:-0}" == 1 ]]; then
+        run_one "$src" "$major" "$port"
+    else
+        run_one "$src" "$major" "$port" &
+        PID[$major]=$!
+    fi
+done
+
+cleanup_dbs() {
+    [[ "${KEEP_DB:-0}" == 1 ]] && return
+    for major in "${MAJORS[@]}"; do
+        dropdb --if-exists "${DB[$major]}" >/dev/null 2>&1 || true
+    done
+}
+on_signal() {
+    for major in "${MAJORS[@]}"; do
+        [[ -n "${PID[$major]:-}" ]] && kill "${PID[$major]}" 2>/dev/null
+    done
+    wait
+    cleanup_dbs
+    exit 130
+}
+trap on_signal INT TERM
+
+for major in "${MAJORS[@]}"; do
+    [[ -n "${PID[$major]:-}" ]] && wait "${PID[$major]}"
+done
+trap - INT TERM
+
+total_passed=0
+total_failed=0
+for major in "${MAJORS[@]}"; do
+    rc="$(cat "${RCFILE[$major]}" 2>/dev/null || echo 99)"
+    secs="$(cat "${TIMEFILE[$major]}" 2>/dev/null || echo '?')"
+    echo
+    echo "== Odoo $major: install + tests took ${secs}s, exit code $rc (log: ${LOG[$major]})"
+    [[ "$rc" == 124 || "$rc" == 137 ]] && echo "  PROBLEM: timed out after ${TIMEOUT}s"
+    out="$("$PY" "$REPO/scripts/odoo_parse_log.py" --label "${LABEL[$major]}" \
+        --exit-code "$rc" --module "$MODULE" "${LOG[$major]}")"
+    echo "$out"
+    line="$(grep -E '^TIER2 ' <<<"$out" | tail -n1)"
+    p="$(sed -n 's/.*passed=\([0-9]*\).*/\1/p' <<<"$line")"
+    f="$(sed -n 's/.*failed=\([0-9]*\).*/\1/p' <<<"$line")"
+    if [[ -z "$p" || -z "$f" ]]; then p=0; f=1; echo "TIER2 ${LABEL[$major]}: passed=0 failed=1"; fi
+    total_passed=$((total_passed + p))
+    total_failed=$((total_failed + f))
+done
+
+cleanup_dbs
+[[ "${KEEP_DB:-0}" == 1 ]] && echo "(databases kept: $(for m in "${MAJORS[@]}"; do printf '%s ' "${DB[$m]}"; done))"
+echo "$total_passed passed, $total_failed failed"
+[[ $total_failed -eq 0 ]]

@@ -126,11 +126,18 @@ run_one() {  # src major port
             </dev/null
     ) >>"$log" 2>&1
     rc=$?
+    # for test_all.sh's live tier: where this database is and whether the module got installed
+    echo "$db" >"$RUN_DIR/odoo$major.db"
+    echo "$src" >"$RUN_DIR/odoo$major.src"
+    echo "$(addons_path_for "$src"),$ADDONS" >"$RUN_DIR/odoo$major.addons"
+    psql -d "$db" -tAc "SELECT count(*) FROM ir_module_module WHERE name='$MODULE' AND state='installed'" \
+        >"$RUN_DIR/odoo$major.installed" 2>/dev/null || echo 0 >"$RUN_DIR/odoo$major.installed"
     echo "$rc" >"${RCFILE[$major]}"
     echo "$((SECONDS - start))" >"${TIMEFILE[$major]}"
 }
 
 MAJORS=()
+rm -f "$RUN_DIR"/odoo*.db "$RUN_DIR"/odoo*.installed
 next_port=8169
 for src in "${SRCS[@]}"; do
     major="$(odoo_major "$src")"

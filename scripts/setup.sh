@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Install and start everything the tests and the demo need. Idempotent: a second run does nothing
+# but checks. Works as root with no stdin (CI); elsewhere uses sudo for apt and PostgreSQL.
+#
+#   bash scripts/setup.sh
+#
+# - Debian packages: Odoo's Python dependencies (run Odoo with /usr/bin/python3, never a pyenv
+#   python3), PostgreSQL, chromium + python3-websocket (browser tests and tours), python3-pytest.
+#   Skipped when `dpkg -s` says they are all installed; otherwise `apt-get update` then install.
+# - PostgreSQL: starts the cluster if it is down (creates one if there is none) and creates a
+#   superuser role for the current OS user (Odoo connects over the unix socket as that user;
+#   it refuses db_user=postgres).
+# - npm: `npm ci` when node_modules is missing or was installed from another package-lock.json.
+# - Odoo itself is in no package registry: it is expected at /opt/odoo/17.0 and /opt/odoo/18.0
+#   (or ODOO_SRC). Without it the Odoo tier is reported as SKIPPED.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO"
+
+SUDO=""
+if [[ "$(id -u)" != 0 ]]; then
+    if command -v sudo >/dev/null; then SUDO="sudo -n"; else SUDO=""; fi
+fi
+log() { echo "[setup] $*"; }
+
+# ---- Debian packages ---------------------------------------------------------------------------
+APT_PKGS=(
+    postgresql postgresql-client python3-asn1crypto python3-babel python3-cbor2 python3-chardet
+    python3-cryptography python3-dateutil python3-decorator python3-docutils python3-freezegun
+    python3-geoip2 python3-gevent python3-greenlet python3-idna python3-pil python3-jinja2
+    python3-libsass python3-lxml python3-markupsafe python3-num2words python3-ofxparse
+    python3-openpyxl python3-passlib python3-polib python3-psutil python3-psycopg2 python3-openssl
+    python3-pypdf2 python3-rjsmin python3-qrcode python3-renderpm python3-reportlab
+    python3-requests python3-stdnum python3-tz python3-urllib3 python3-vobject python3-werkzeug
+    python3-xlsxwriter python3-xlrd python3-zeep python3-ldap python3-pydot python3-phonenumbers
+    python3-serial python3-usb python3-xlwt chromium python3-websocket python3-pytest
+)
+missing=()
+for p in "${APT_PKGS[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+    log "Debian packages: all ${#APT_PKGS[@]} installed"
+else
+    log "Debian packages missing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -q </dev/null
+    $SUDO apt-get install -y -q --no-install-recommends "${APT_PKGS[@]}" </dev/null
+    log "Debian packages installed"
+fi
+
+# ---- PostgreSQL ----------------------------------------------------------------------------------
+as_postgres() {
+    if [[ "$(id -u)" == 0 ]]; then su postgres -s /bin/sh -c "$*"; else sudo -n -u postgres sh -c "$*"; fi
+}
+if command -v pg_lsclusters >/dev/null; then
+    cluster="$(pg_lsclusters -h 2>/dev/null | sort -k1,1nr | head -n1 || true)"
+    if [[ -z "$cluster" ]]; then
+        ver="$(ls /usr/lib/postgresql | sort -n | tail -n1)"
+        log "PostgreSQL: creating cluster $ver main"
+        $SUDO pg_createcluster "$ver" main --start
+        cluster="$(pg_lsclusters -h | sort -k1,1nr | head -n1)"
+    fi
+    read -r pg_ver pg_name pg_port pg_status _ <<<"$cluster"
+    if [[ "$pg_status" != online* ]]; then
+        log "PostgreSQL: starting cluster $pg_ver $pg_name"
+        $SUDO pg_ctlcluster "$pg_ver" "$pg_name" start || \
+            pg_lsclusters -h | grep -q "^$pg_ver  *$pg_name .*online" || { log "cannot start PostgreSQL"; exit 1; }
+    fi
+    for _ in $(seq 1 30); do
+        pg_isready -q -p "$pg_port" && break
+        sleep 1
+    done
+    pg_isready -q -p "$pg_port" || { log "PostgreSQL does not answer on port $pg_port"; exit 1; }
+    me="$(id -un)"
+    if [[ "$(as_postgres "psql -p $pg_port -tAc \"SELECT 1 FROM pg_roles WHERE rolname='$me'\"")" != 1 ]]; then
+        log "PostgreSQL: creating superuser role $me"
+        as_postgres "createuser -p $pg_port -s '$me'"
+    fi
+    log "PostgreSQL $pg_ver/$pg_name online on port $pg_port, role $me ok"
+else
+    log "PostgreSQL tools not found (pg_lsclusters)"; exit 1
+fi
+
+# ---- npm -------------------------------------------------------------------------------------------
+if [[ -f package.json ]]; then
+    if [[ -f package-lock.json ]]; then
+        want="$(sha256sum package-lock.json | cut -d' ' -f1)"
+        have="$(cat node_modules/.pbx_lock_sha256 2>/dev/null || true)"
+        if [[ ! -d node_modules || "$want" != "$have" ]]; then
+            log "npm ci (node_modules missing or stale vs package-lock.json)"
+            npm ci --no-audit --no-fund </dev/null
+            echo "$want" >node_modules/.pbx_lock_sha256
+        else
+            log "node_modules up to date with package-lock.json"
+        fi
+    elif [[ ! -d node_modules ]]; then
+        log "WARNING: package-lock.json is missing; running npm install (not reproducible)"
+        npm install --no-audit --no-fund </dev/null
+    fi
+else
+    log "no package.json: skipping npm"
+fi
+
+# ---- Odoo sources ------------------------------------------------------------------------------------
+found=""
+if [[ -n "${ODOO_SRC:-}" ]]; then
+    found="$ODOO_SRC"
+else
+    for d in /opt/odoo/17.0 /opt/odoo/18.0; do [[ -f "$d/odoo-bin" ]] && found="$found $d"; done
+fi
+if [[ -n "$found" ]]; then
+    log "Odoo sources:$found"
+else
+    log "WARNING: no Odoo source at /opt/odoo/17.0 or /opt/odoo/18.0 (and ODOO_SRC unset): the Odoo tier will be SKIPPED"
+fi
+log "done"

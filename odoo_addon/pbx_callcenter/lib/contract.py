@@ -1,0 +1,131 @@
+"""Builders of the JSON the routes answer and of the popup bus payload.
+
+One builder per shape of the team contract, so the Python side cannot drift
+from the zod schemas in ``web/src/schemas``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from .status import STATE_RANK
+
+DIRECTIONS = ("in", "out", "internal")
+BUS_TYPE = "pbx_callcenter/call"
+
+ERROR_STATUS: dict[str, int] = {
+    "invalid_payload": 400,
+    "unauthorized": 401,
+    "forbidden": 403,
+    "method_not_allowed": 405,
+    "payload_too_large": 413,
+    "processing_failed": 500,
+    "integration_disabled": 503,
+}
+
+RECORD_KEYS = ("model", "id", "name")
+POPUP_KEYS = (
+    "call_id", "callid", "connection_id", "state", "direction", "phone", "phone_e164",
+    "extension", "known", "auto_created", "blocked", "caller", "opportunities",
+    "last_calls", "open_in_new_tab", "notes",
+)
+CALLER_KEYS = ("model", "id", "name", "company", "image_url", "email")
+OPPORTUNITY_KEYS = ("id", "name", "stage", "expected_revenue")
+LAST_CALL_KEYS = ("id", "direction", "state", "start", "duration")
+
+
+def _exact(what: str, data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """Copy of ``data`` in ``keys`` order; TypeError on a missing or unknown key."""
+    if not isinstance(data, dict):
+        raise TypeError(f"{what} must be a dict")
+    missing = [key for key in keys if key not in data]
+    unknown = sorted(set(data) - set(keys))
+    if missing or unknown:
+        raise TypeError(f"{what}: missing keys {missing}, unknown keys {unknown}")
+    return {key: data[key] for key in keys}
+
+
+def _check_state(state: str, direction: str) -> None:
+    if state not in STATE_RANK:
+        raise ValueError(f"unknown call state {state!r}")
+    if direction not in DIRECTIONS:
+        raise ValueError(f"unknown direction {direction!r}")
+
+
+def iso_utc(value: datetime | str) -> str:
+    """``2026-11-20T10:00:00Z`` for a datetime (naive means UTC); strings pass through."""
+    if isinstance(value, str):
+        return value
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.replace(microsecond=0).isoformat() + "Z"
+
+
+def ok_response(
+    *,
+    event_id: int,
+    call_id: int,
+    callid: str,
+    state: str,
+    direction: str,
+    record: dict[str, Any] | None,
+    created: bool,
+    caller_name: str,
+    owner_extension: str | None,
+    blocked: bool,
+    duplicate: bool,
+) -> dict[str, Any]:
+    """Body of a 200 answer to ``call_in``/``init``/``call_out``."""
+    _check_state(state, direction)
+    return {
+        "ok": True,
+        "event_id": event_id,
+        "call": {"id": call_id, "callid": callid, "state": state, "direction": direction},
+        "record": None if record is None else _exact("record", record, RECORD_KEYS),
+        "created": created,
+        "caller_name": caller_name,
+        "owner_extension": owner_extension,
+        "blocked": blocked,
+        "duplicate": duplicate,
+    }
+
+
+def error_response(
+    code: str,
+    message: str,
+    fields: dict[str, str] | None = None,
+    event_id: int | None = None,
+) -> tuple[int, dict[str, Any]]:
+    """``(http_status, body)`` of an error; ``fields`` only (and always) for invalid_payload."""
+    if code not in ERROR_STATUS:
+        raise ValueError(f"unknown error code {code!r}")
+    error: dict[str, Any] = {"code": code, "message": message}
+    if code == "invalid_payload":
+        error["fields"] = dict(fields or {})
+    elif fields:
+        raise ValueError("fields are only reported for invalid_payload")
+    body: dict[str, Any] = {"ok": False, "error": error}
+    if event_id is not None:
+        body["event_id"] = event_id
+    return ERROR_STATUS[code], body
+
+
+def popup_payload(**kwargs: Any) -> dict[str, Any]:
+    """Payload of the ``pbx_callcenter/call`` bus notification; TypeError on missing/unknown keys.
+
+    ``last_calls[].start`` may be given as a naive UTC datetime.
+    """
+    payload = _exact("popup_payload", kwargs, POPUP_KEYS)
+    _check_state(payload["state"], payload["direction"])
+    caller = payload["caller"]
+    payload["caller"] = None if caller is None else _exact("caller", caller, CALLER_KEYS)
+    payload["opportunities"] = [
+        _exact("opportunity", opportunity, OPPORTUNITY_KEYS) for opportunity in payload["opportunities"]
+    ]
+    for opportunity in payload["opportunities"]:
+        opportunity["expected_revenue"] = float(opportunity["expected_revenue"] or 0.0)
+    payload["last_calls"] = [_exact("last_call", call, LAST_CALL_KEYS) for call in payload["last_calls"]]
+    for call in payload["last_calls"]:
+        call["start"] = iso_utc(call["start"])
+    return payload

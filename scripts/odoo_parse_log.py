@@ -86,6 +86,8 @@ def main():
     ap.add_argument('--label', default='odoo')
     ap.add_argument('--exit-code', type=int, default=0)
     ap.add_argument('--module', default='')
+    ap.add_argument('--errors-only', action='store_true',
+                    help='only print the ERROR/CRITICAL records (for install logs)')
     args = ap.parse_args()
 
     try:
@@ -98,7 +100,7 @@ def main():
 
     started, started_set = [], set()
     bad = set()
-    skips, reports, unexpected = [], [], []
+    skips, reports, unexpected, warnings = [], [], [], []
     result = None
     result_line = None
     for rec in records:
@@ -120,6 +122,9 @@ def main():
             skips.append(rec)
             bad.add(test_key(logger, m.group(1)))
             continue
+        if level == 'WARNING' and logger != 'odoo.tests.result':
+            warnings.append(rec)
+            continue
         if level in ('ERROR', 'CRITICAL'):
             m = REPORT_RE.match(rec['full'])
             if m:
@@ -129,6 +134,16 @@ def main():
             if any(r.match(msg) for r in CONSEQUENCE_RES):
                 continue
             unexpected.append(rec)
+
+    if args.errors_only:
+        seen = set()
+        for rec in unexpected + reports:
+            last = rec['full'].strip().splitlines()[-8:]
+            if tuple(last) in seen:  # the same traceback logged twice (registry, then server)
+                continue
+            seen.add(tuple(last))
+            print(excerpt(rec, 30))
+        return 0
 
     n_failed, n_errors, n_tests = result if result else (0, 0, 0)
     passed = sum(1 for k in set(started) if k not in bad)
@@ -178,6 +193,17 @@ def main():
             print(excerpt(rec, 40))
         if len(unexpected) > 20:
             print('    ... %d more, see %s' % (len(unexpected) - 20, args.logfile))
+    if warnings:
+        print('  --- WARNING log records (%d, not counted) ---' % len(warnings))
+        seen = set()
+        for rec in warnings:
+            if rec['msg'] in seen:
+                continue
+            seen.add(rec['msg'])
+            if len(seen) > 15:
+                print('    ... more in %s' % args.logfile)
+                break
+            print(excerpt(rec, 3))
     print('TIER2 %s: passed=%d failed=%d' % (args.label, passed, failed))
     return 0
 

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# A running demo: Odoo with pbx_callcenter and its demo data, fed simulated PBX calls.
+#
+#   npm run demo            (bash scripts/demo.sh)
+#
+# 1. scripts/setup.sh (packages, PostgreSQL, node_modules);
+# 2. database pbx_demo recreated with `-i pbx_callcenter` WITH demo data on the first Odoo found
+#    (ODOO_SRC, else /opt/odoo/17.0, else /opt/odoo/18.0);
+# 3. Odoo served on http://127.0.0.1:8069 (HOST / PORT to change), simulated calls played with
+#    `npm run simulate -- --url ... --db pbx_demo --token <demo token> --scenario all`;
+# 4. Odoo stays in the foreground (its log streamed here) until Ctrl-C, which stops it.
+#
+# Environment: ODOO_SRC, PORT (8069), HOST (127.0.0.1), PBX_DEMO_DB (pbx_demo), RUN_DIR (<repo>/.run),
+#   DEMO_SCENARIO (all), DEMO_NO_WAIT=1 (stop Odoo and exit after the simulation; for scripts/CI).
+set -uo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO"
+PY="${ODOO_PYTHON:-/usr/bin/python3}"
+PORT="${PORT:-8069}"
+HOST="${HOST:-127.0.0.1}"
+DB="${PBX_DEMO_DB:-pbx_demo}"
+MODULE=pbx_callcenter
+TOKEN="pbx_demo_token_do_not_use_in_production"
+SCENARIO="${DEMO_SCENARIO:-all}"
+RUN_DIR="${RUN_DIR:-$REPO/.run}"
+mkdir -p "$RUN_DIR"
+RUN_DIR="$(cd "$RUN_DIR" && pwd)"
+say() { echo "[demo] $*"; }
+
+bash scripts/setup.sh || { say "scripts/setup.sh failed"; exit 1; }
+
+# ---- which Odoo ---------------------------------------------------------------------------------
+SRC=""
+if [[ -n "${ODOO_SRC:-}" ]]; then
+    SRC="$ODOO_SRC"
+else
+    for d in /opt/odoo/17.0 /opt/odoo/18.0; do
+        if [[ -f "$d/odoo-bin" ]]; then SRC="$d"; break; fi
+    done
+fi
+if [[ -z "$SRC" || ! -f "$SRC/odoo-bin" ]]; then
+    say "no Odoo source (set ODOO_SRC or install /opt/odoo/17.0 or /opt/odoo/18.0)"
+    exit 1
+fi
+SRC="$(cd "$SRC" && pwd)"
+MAJOR="$(sed -n 's/^version_info *= *(\([0-9][0-9]*\),.*/\1/p' "$SRC/odoo/release.py" | head -n1)"
+if [[ -d "$SRC/odoo/addons/crm" ]]; then ODOO_ADDONS="$SRC/odoo/addons"; else ODOO_ADDONS="$SRC/addons,$SRC/odoo/addons"; fi
+ADDONS_PATH="$ODOO_ADDONS,$REPO/odoo_addon"
+if [[ ! -f "$REPO/odoo_addon/$MODULE/__manifest__.py" ]]; then
+    say "odoo_addon/$MODULE/__manifest__.py missing: run npm run build"; exit 1
+fi
+
+if "$PY" - "$HOST" "$PORT" <<'EOF'
+import socket, sys
+s = socket.socket()
+try:
+    s.connect((sys.argv[1], int(sys.argv[2])))
+except OSError:
+    sys.exit(1)
+EOF
+then
+    say "something already listens on $HOST:$PORT (an earlier demo?). Stop it or set PORT=..."
+    exit 1
+fi
+
+CONF="$RUN_DIR/demo.conf"
+printf '[options]\n' >"$CONF"   # never pick up a ~/.odoorc left on the machine
+ODOO=("$PY" odoo-bin --config="$CONF" --addons-path="$ADDONS_PATH" -d "$DB" --db-filter="^${DB}\$")
+
+# ---- fresh database with demo data ------------------------------------------------------------------
+say "Odoo $MAJOR at $SRC; recreating database $DB with demo data (log: $RUN_DIR/demo_install.log)"
+dropdb --if-exists --force "$DB" 2>/dev/null || dropdb --if-exists "$DB" || { say "cannot drop $DB"; exit 1; }
+start=$SECONDS
+(cd "$SRC" && "${ODOO[@]}" -i "$MODULE" --stop-after-init --http-port="$PORT" --max-cron-threads=0 \
+    </dev/null >"$RUN_DIR/demo_install.log" 2>&1)
+rc=$?
+installed="$(psql -d "$DB" -tAc "SELECT count(*) FROM ir_module_module WHERE name='$MODULE' AND state='installed'" 2>/dev/null || echo 0)"
+if [[ $rc -ne 0 || "$installed" != 1 ]]; then
+    say "install FAILED (exit $rc); errors from $RUN_DIR/demo_install.log:"
+    "$PY" scripts/odoo_parse_log.py --errors-only "$RUN_DIR/demo_install.log"
+    exit 1
+fi
+say "installed in $((SECONDS - start))s"
+grep -E ' (ERROR|CRITICAL|WARNING) ' "$RUN_DIR/demo_install.log" | grep -v 'Transient module states' | head -n 10 \
+    | sed 's/^/[demo] install log: /'
+
+# ---- serve ------------------------------------------------------------------------------------------
+SERVER_LOG="$RUN_DIR/demo_server.log"
+(cd "$SRC" && exec "${ODOO[@]}" --http-interface="$HOST" --http-port="$PORT" </dev/null >"$SERVER_LOG" 2>&1) &
+ODOO_PID=$!
+TAIL_PID=""
+stop_all() {
+    trap - INT TERM EXIT
+    [[ -n "$TAIL_PID" ]] && kill "$TAIL_PID" 2>/dev/null
+    if kill -0 "$ODOO_PID" 2>/dev/null; then
+        say "stopping Odoo (pid $ODOO_PID)"
+        kill "$ODOO_PID" 2>/dev/null
+        for _ in $(seq 1 30); do kill -0 "$ODOO_PID" 2>/dev/null || break; sleep 0.5; done
+        kill -9 "$ODOO_PID" 2>/dev/null
+    fi
+    wait 2>/dev/null
+}
+trap 'stop_all; exit 130' INT TERM
+trap 'stop_all' EXIT
+
+URL="http://$HOST:$PORT"
+say "starting Odoo on $URL (log: $SERVER_LOG)"
+if ! "$PY" scripts/odoo_wait.py "$URL/web/login" 180 "$ODOO_PID"; then
+    say "Odoo did not answer on $URL/web/login; last log lines:"
+    tail -n 40 "$SERVER_LOG"
+    exit 1
+fi
+say "Odoo answers on $URL"
+
+# ---- simulated calls ----------------------------------------------------------------------------------
+SIM_RC=0
+if [[ -f scripts/simulate.ts ]]; then
+    say "playing simulated calls: npm run simulate -- --url $URL --db $DB --token <demo token> --scenario $SCENARIO"
+    npm run --silent simulate -- --url "$URL" --db "$DB" --token "$TOKEN" --scenario "$SCENARIO" </dev/null
+    SIM_RC=$?
+    [[ $SIM_RC -ne 0 ]] && say "WARNING: the simulator exited with code $SIM_RC (Odoo keeps running)"
+else
+    say "NOTE: scripts/simulate.ts is not there yet: no simulated calls played."
+    say "      Later: npm run simulate -- --url $URL --db $DB --token $TOKEN --scenario all"
+fi
+
+cat <<EOF
+
+==========================================================================
+  PBX Call Center demo: Odoo $MAJOR running at  $URL   (database $DB)
+    admin      login admin / password admin
+    salesperson login sales / password sales
+  Demo PBX token (demo data only): $TOKEN
+  More calls:  npm run simulate -- --url $URL --db $DB --token $TOKEN --scenario all
+  Logs: $SERVER_LOG
+==========================================================================
+EOF
+
+if [[ "${DEMO_NO_WAIT:-0}" == 1 ]]; then
+    say "DEMO_NO_WAIT=1: stopping"
+    exit "$SIM_RC"
+fi
+say "Odoo runs until Ctrl-C; its log follows"
+tail -n 0 -f "$SERVER_LOG" &
+TAIL_PID=$!
+wait "$ODOO_PID"
+rc=$?
+say "Odoo exited (code $rc)"
+exit "$rc"

@@ -1,0 +1,47 @@
+import json
+
+from odoo import http
+from odoo.http import request
+
+ROUTES = ("call_in", "init", "call_out")
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class PbxCallCenterController(http.Controller):
+    """The PBX event API. An adapter: request -> plain values -> one model call -> JSON."""
+
+    @http.route(
+        [f"/api/callcenter/{route}" for route in ROUTES],
+        type="http", auth="none", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        csrf=False, save_session=False,
+    )
+    def callcenter_event(self, **_params):
+        route = request.httprequest.path.rstrip("/").rsplit("/", 1)[-1]
+        status, body = request.env["pbx.call.event"]._api_receive(route, _http_in())
+        return request.make_response(
+            json.dumps(body, ensure_ascii=False),
+            headers=[("Content-Type", "application/json; charset=utf-8"),
+                     ("Cache-Control", "no-store")],
+            status=status,
+        )
+
+
+def _http_in():
+    """The request as plain values; a JSON body is read lazily (never when oversized).
+
+    Odoo's dispatcher has already parsed form-encoded bodies (to build request.params) before
+    this runs, so those arrive as `form`, a dict, and their raw bytes are no longer available.
+    """
+    httprequest = request.httprequest
+    content_type = httprequest.mimetype or None
+    is_form = content_type in FORM_TYPES
+    return {
+        "method": httprequest.method,
+        "headers": dict(httprequest.headers),
+        "query": httprequest.args.to_dict(),
+        "remote_addr": httprequest.remote_addr,
+        "content_type": content_type,
+        "content_length": httprequest.content_length,
+        "form": httprequest.form.to_dict() if is_form else None,
+        "read_body": lambda limit: httprequest.stream.read(limit),
+    }

@@ -1,0 +1,446 @@
+from datetime import timedelta
+
+from markupsafe import Markup, escape
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
+
+from ..lib import contract, recording, status
+
+DIRECTIONS = [("in", "Incoming"), ("out", "Outgoing"), ("internal", "Internal")]
+STATES = [
+    ("ringing", "Ringing"),
+    ("dialing", "Dialing"),
+    ("answered", "Answered"),
+    ("ended", "Ended"),
+    ("missed", "Missed"),
+    ("busy", "Busy"),
+    ("failed", "Failed"),
+]
+INITIAL_STATE = {"call_in": "ringing", "init": "dialing"}
+INITIAL_DIRECTION = {"call_in": "in", "init": "out"}
+POPUP_NOTIFICATION = "pbx_callcenter/call"
+POPUP_HISTORY = 5
+USER_WRITABLE = {"notes"}
+
+
+class PbxCall(models.Model):
+    """One phone call, as reported by a PBX."""
+
+    _name = "pbx.call"
+    _description = "Phone Call"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "start_date desc, id desc"
+
+    connection_id = fields.Many2one("pbx.connection", required=True, index=True, ondelete="restrict")
+    company_id = fields.Many2one(related="connection_id.company_id", store=True, index=True)
+    callid = fields.Char("PBX Call ID", required=True, readonly=True)
+    direction = fields.Selection(DIRECTIONS, required=True, readonly=True)
+    state = fields.Selection(STATES, required=True, index=True, readonly=True)
+    phone = fields.Char("Number", readonly=True, help="The external number as the PBX sent it.")
+    phone_e164 = fields.Char("Number (E.164)", readonly=True)
+    phone_key = fields.Char(index=True, readonly=True)
+    extension = fields.Char("Extension Number", readonly=True, help="The extension as the PBX sent it.")
+    extension_id = fields.Many2one("pbx.extension", readonly=True, ondelete="set null")
+    user_id = fields.Many2one("res.users", "User", index=True, readonly=True)
+    partner_id = fields.Many2one("res.partner", "Contact", index=True, ondelete="set null")
+    lead_id = fields.Many2one("crm.lead", "Lead", index=True, ondelete="set null")
+    auto_created = fields.Boolean(
+        readonly=True, help="The contact or lead was created automatically for this call."
+    )
+    blocked = fields.Boolean(readonly=True, help="The number is blacklisted.")
+    start_date = fields.Datetime("Started", index=True, readonly=True)
+    answer_date = fields.Datetime("Answered At", readonly=True)
+    end_date = fields.Datetime("Ended", readonly=True)
+    duration = fields.Integer(readonly=True, help="Seconds from start to hang-up.")
+    talk_time = fields.Integer(readonly=True, help="Seconds of conversation.")
+    disposition = fields.Char(readonly=True, help="The status as the PBX sent it.")
+    recording_url = fields.Char(readonly=True)
+    recording_file = fields.Char(readonly=True)
+    notes = fields.Text()
+    activity_logged = fields.Boolean(readonly=True, copy=False)
+    event_ids = fields.One2many("pbx.call.event", "call_id", "Events")
+
+    _sql_constraints = [
+        ("callid_connection_uniq", "unique(connection_id, callid)",
+         "A PBX call id is unique per connection."),
+    ]
+
+    @api.depends("phone", "partner_id", "lead_id", "direction")
+    def _compute_display_name(self):
+        arrows = {"in": "←", "out": "→", "internal": "↔"}
+        for call in self:
+            who = call._record().display_name or call.phone_e164 or call.phone or ""
+            call.display_name = f"{arrows.get(call.direction, '')} {who}".strip()
+
+    def write(self, vals):
+        if not self.env.su and set(vals) - USER_WRITABLE and not self.env.user.has_group(
+                "pbx_callcenter.pbx_callcenter_group_manager"):
+            raise AccessError(_("Salespeople can only change the notes of a call."))
+        return super().write(vals)
+
+    # ---- event application (called by pbx.call.event under an advisory lock) ----
+
+    @api.model
+    def _apply_event(self, connection, event):
+        """Apply one validated lib.payload.CallEvent; return (call, duplicate).
+
+        The caller holds a transaction-level advisory lock on (connection, callid), so concurrent
+        copies of the same event are serialised and the second one finds the first one's call.
+        """
+        call = self.search(
+            [("connection_id", "=", connection.id), ("callid", "=", event.callid)], limit=1
+        )
+        if call:
+            duplicate = not call._merge_event(event)
+        else:
+            call = self._create_from_event(connection, event)
+            duplicate = False
+        if not duplicate:
+            if status.STATE_RANK[call.state] == 2:
+                call._on_ended()
+            call._notify_popup()
+        return call, duplicate
+
+    @api.model
+    def _create_from_event(self, connection, event):
+        number = connection._normalize(event.phone)
+        extension = connection._find_extension(event.extension)
+        user = extension.user_id
+        direction = INITIAL_DIRECTION.get(event.kind) or event.direction or "in"
+        if connection._find_extension(event.phone.strip()):
+            direction = "internal"
+        self._lock_number(connection, number.key)
+        blocked = direction != "internal" and self._is_blacklisted(number)
+        record, created = None, False
+        if direction != "internal":
+            record = connection._match_caller(number)
+            auto = connection.auto_create_inbound if direction == "in" else connection.auto_create_outbound
+            if not record and not blocked and auto:
+                record = self._auto_create(connection, number, user or connection.default_user_id)
+                created = True
+        vals = {
+            "connection_id": connection.id,
+            "callid": event.callid,
+            "direction": direction,
+            "state": INITIAL_STATE.get(event.kind) or status.final_state(event.status),
+            "phone": event.phone,
+            "phone_e164": number.e164,
+            "phone_key": number.key,
+            "extension": event.extension,
+            "extension_id": extension.id,
+            "user_id": user.id,
+            "partner_id": record.id if record and record._name == "res.partner" else False,
+            "lead_id": record.id if record and record._name == "crm.lead" else False,
+            "auto_created": created,
+            "blocked": blocked,
+            "start_date": fields.Datetime.now(),
+        }
+        if event.kind == "call_out":
+            vals.update(self._end_values(connection, event, vals["start_date"]))
+        return self.create(vals)
+
+    def _merge_event(self, event):
+        """Merge a later (or late) event into an existing call; return True if it changed it."""
+        self.ensure_one()
+        if event.kind != "call_out" or status.STATE_RANK[self.state] == 2:
+            return False  # a retry, or a late call_in/init: never moves a call backwards
+        vals = self._end_values(self.connection_id, event, self.start_date)
+        vals["state"] = status.final_state(event.status)
+        self.write(vals)
+        return True
+
+    @api.model
+    def _end_values(self, connection, event, known_start):
+        start = event.calldate or known_start or fields.Datetime.now()
+        duration = event.duration or 0
+        answered = event.status == "answered"
+        if event.billsec is not None:
+            talk = event.billsec
+        else:
+            talk = duration if answered else 0
+        end = start + timedelta(seconds=duration)
+        # recordingfile was validated with the same function when the event was parsed
+        url, filename = recording.recording_location(event.recordingfile, connection.recording_base_url)
+        return {
+            "start_date": start,
+            "end_date": end,
+            "answer_date": end - timedelta(seconds=talk) if answered else False,
+            "duration": duration,
+            "talk_time": talk,
+            "disposition": event.disposition or event.status,
+            "recording_url": url,
+            "recording_file": filename,
+        }
+
+    def _lock_number(self, connection, key):
+        # Serialises calls from the same number so two concurrent first calls from an unknown
+        # number create one contact, not two (same lock is taken for missed-call activities).
+        if key:
+            self.env.cr.execute(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                [connection.company_id.id, "pbx-number:" + key],
+            )
+
+    @api.model
+    def _is_blacklisted(self, number):
+        candidates = [n for n in (number.e164, number.raw.strip()) if n]
+        return bool(candidates) and bool(
+            self.env["phone.blacklist"].sudo().search_count([("number", "in", candidates)], limit=1)
+        )
+
+    @api.model
+    def _auto_create(self, connection, number, owner):
+        name = _("Automatic New Contact - %s", number.e164 or number.raw.strip())
+        vals = {
+            "name": name,
+            "phone": number.e164 or number.raw.strip(),
+            "user_id": owner.id,
+            "company_id": connection.company_id.id,
+        }
+        if connection.auto_create_model == "lead":
+            return self.env["crm.lead"].sudo().create(vals)
+        return self.env["res.partner"].sudo().create(vals)
+
+    # ---- records, names, owners -------------------------------------------------
+
+    def _record(self):
+        """The matched or created contact/lead (lead first), or an empty recordset."""
+        self.ensure_one()
+        return self.lead_id or self.partner_id
+
+    def _caller_name(self):
+        record = self._record()
+        if not record:
+            return ""
+        if record._name == "crm.lead":
+            return record.contact_name or record.partner_name or record.name
+        return record.display_name
+
+    def _owner_extension(self):
+        owner = self._record().user_id
+        return self.connection_id._user_extension(owner).name or None
+
+    def _response(self, event_id, duplicate):
+        self.ensure_one()
+        record = self._record()
+        return contract.ok_response(
+            event_id=event_id,
+            call_id=self.id,
+            callid=self.callid,
+            state=self.state,
+            direction=self.direction,
+            record={"model": record._name, "id": record.id, "name": record.display_name}
+            if record else None,
+            created=self.auto_created,
+            caller_name=self._caller_name(),
+            owner_extension=self._owner_extension(),
+            blocked=self.blocked,
+            duplicate=duplicate,
+        )
+
+    # ---- activities -----------------------------------------------------------------
+
+    def _responsible(self):
+        return self.user_id or self.connection_id.default_user_id or self.env.ref("base.user_admin")
+
+    def _on_ended(self):
+        self.ensure_one()
+        self._log_activity()
+        if self.direction == "in" and self.state in ("missed", "busy"):
+            self._schedule_callback()
+
+    def _log_activity(self):
+        """Write the ended call on its contact/lead as a completed *Call* activity (chatter and
+        activity reports), once per call."""
+        record = self._record()
+        if not record or self.activity_logged:
+            return
+        author = self._responsible()
+        activity = self._activity_env(author).create({
+            "res_model_id": self.env["ir.model"]._get_id(record._name),
+            "res_id": record.id,
+            "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+            "summary": self._activity_summary(),
+            "note": self._activity_note(),
+            "user_id": author.id,
+            "date_deadline": fields.Date.context_today(
+                self.with_context(tz=author.tz or "UTC"), self.start_date
+            ),
+        })
+        activity.action_feedback(feedback=self.notes or False)
+        self.activity_logged = True
+
+    def _schedule_callback(self):
+        """One open *call back* activity per number, however many times it called."""
+        if not self.phone_key:
+            return
+        self._lock_number(self.connection_id, self.phone_key)
+        user = self._responsible()
+        Activity = self._activity_env(user)
+        existing = Activity.search([("pbx_callback_key", "=", self.phone_key)], limit=1)
+        since = existing.create_date if existing else self.start_date
+        missed = self.search_count([
+            ("company_id", "=", self.company_id.id),
+            ("phone_key", "=", self.phone_key),
+            ("direction", "=", "in"),
+            ("state", "in", ("missed", "busy")),
+            ("create_date", ">=", since),
+        ])
+        note = _("%(count)s missed call(s) from %(number)s, last at %(when)s.",
+                 count=max(missed, 1), number=self.phone_e164 or self.phone,
+                 when=fields.Datetime.to_string(self.start_date))
+        if existing:
+            existing.note = note
+            return
+        record = self._record() or self
+        Activity.create({
+            "res_model_id": self.env["ir.model"]._get_id(record._name),
+            "res_id": record.id,
+            "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+            "summary": _("Call back %s", self.phone_e164 or self.phone),
+            "note": note,
+            "user_id": user.id,
+            "date_deadline": fields.Date.context_today(self.with_context(tz=user.tz or "UTC")),
+            "pbx_callback_key": self.phone_key,
+        })
+
+    def _activity_env(self, user):
+        # Authored by the salesperson, without assignment e-mails (quick update).
+        return self.env["mail.activity"].with_user(user).sudo().with_context(
+            mail_activity_quick_update=True
+        )
+
+    def _activity_summary(self):
+        direction = dict(self._fields["direction"]._description_selection(self.env))[self.direction]
+        state = dict(self._fields["state"]._description_selection(self.env))[self.state]
+        return _("%(direction)s call: %(state)s", direction=direction, state=state)
+
+    def _activity_note(self):
+        rows = [
+            (_("Number"), self.phone_e164 or self.phone),
+            (_("User"), self.user_id.name or self.extension or ""),
+            (_("Extension"), self.extension or ""),
+            (_("Started"), fields.Datetime.to_string(self.start_date) + " UTC"),
+            (_("Duration"), _format_seconds(self.duration)),
+            (_("Talk time"), _format_seconds(self.talk_time)),
+            (_("Status"), self.disposition or self.state),
+        ]
+        html = Markup("<ul>%s</ul>") % Markup("").join(
+            Markup("<li><b>%s:</b> %s</li>") % (label, value) for label, value in rows
+        )
+        if self.recording_url:
+            html += Markup('<p><a href="%s" target="_blank" rel="noopener">%s</a></p>') % (
+                self.recording_url, _("Play recording"))
+        return html
+
+    # ---- popup ------------------------------------------------------------------------
+
+    def _notify_popup(self):
+        """Send the popup payload to the bound user's browser tabs (bus)."""
+        self.ensure_one()
+        if self.blocked or not self.user_id:
+            return
+        self.env["bus.bus"]._sendone(
+            self.user_id.partner_id, POPUP_NOTIFICATION, self._popup_payload()
+        )
+
+    def _popup_payload(self):
+        self.ensure_one()
+        record = self._record()
+        return contract.popup_payload(
+            call_id=self.id,
+            callid=self.callid,
+            connection_id=self.connection_id.id,
+            state=self.state,
+            direction=self.direction,
+            phone=self.phone or "",
+            phone_e164=self.phone_e164 or None,
+            extension=self.extension or "",
+            known=bool(record) and not self.auto_created,
+            auto_created=self.auto_created,
+            blocked=self.blocked,
+            caller=self._popup_caller(record) if record else None,
+            opportunities=self._popup_opportunities(record),
+            last_calls=self._popup_last_calls(),
+            open_in_new_tab=self.connection_id.open_in_new_tab,
+            notes=self.notes or "",
+        )
+
+    def _popup_caller(self, record):
+        if record._name == "res.partner":
+            company = record.parent_id.name or (record.name if record.is_company else None)
+            image = f"/web/image/res.partner/{record.id}/avatar_128"
+        else:
+            company = record.partner_name or None
+            image = None
+        return {
+            "model": record._name,
+            "id": record.id,
+            "name": self._caller_name(),
+            "company": company or None,
+            "image_url": image,
+            "email": record.email_from if record._name == "crm.lead" else (record.email or None),
+        }
+
+    def _popup_opportunities(self, record):
+        if not record:
+            return []
+        Lead = self.env["crm.lead"].sudo()
+        if record._name == "crm.lead":
+            leads = record
+        else:
+            leads = Lead.search(
+                [("partner_id", "child_of", record.commercial_partner_id.id),
+                 ("type", "=", "opportunity")],
+                order="id desc", limit=POPUP_HISTORY,
+            )
+        return [{
+            "id": lead.id,
+            "name": lead.name,
+            "stage": lead.stage_id.name or None,
+            "expected_revenue": float(lead.expected_revenue or 0.0),
+        } for lead in leads]
+
+    def _popup_last_calls(self):
+        if not self.phone_key:
+            return []
+        calls = self.search(
+            [("phone_key", "=", self.phone_key), ("id", "!=", self.id),
+             ("company_id", "=", self.company_id.id)],
+            limit=POPUP_HISTORY,
+        )
+        return [{
+            "id": call.id,
+            "direction": call.direction,
+            "state": call.state,
+            "start": call.start_date.strftime("%Y-%m-%dT%H:%M:%SZ") if call.start_date else None,
+            "duration": call.duration,
+        } for call in calls]
+
+    # ---- UI actions ---------------------------------------------------------------
+
+    def action_open_record(self):
+        self.ensure_one()
+        record = self._record()
+        if not record:
+            return False
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": record._name,
+            "res_id": record.id,
+            "views": [(False, "form")],
+        }
+
+    def action_block_number(self):
+        for call in self:
+            self.env["phone.blacklist"].sudo()._add([call.phone_e164 or call.phone])
+        self.write({"blocked": True})
+
+
+def _format_seconds(seconds):
+    seconds = int(seconds or 0)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+

@@ -1,0 +1,195 @@
+import json
+import logging
+
+from odoo import SUPERUSER_ID, _, api, fields, models
+
+from ..lib import contract, netaddr, payload, recording, tokens
+
+_logger = logging.getLogger(__name__)
+
+ROUTES = [("call_in", "call_in"), ("init", "init"), ("call_out", "call_out")]
+DEFAULT_MAX_BODY = 65536
+
+
+class PbxCallEvent(models.Model):
+    """Journal of every authenticated PBX event, written before it is processed.
+
+    Nothing a PBX sent is lost: a payload that fails validation is kept as *rejected*, one whose
+    processing fails is kept as *failed* with its error and can be re-processed.
+    """
+
+    _name = "pbx.call.event"
+    _description = "PBX Call Event"
+    _order = "id desc"
+    _rec_name = "route"
+
+    connection_id = fields.Many2one("pbx.connection", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="connection_id.company_id", store=True, index=True)
+    route = fields.Selection(ROUTES, required=True, readonly=True)
+    callid = fields.Char("PBX Call ID", index=True, readonly=True)
+    payload = fields.Text(readonly=True, help="The body as received (decoded JSON or form fields).")
+    remote_addr = fields.Char("Source IP", readonly=True)
+    state = fields.Selection(
+        [("pending", "Pending"), ("done", "Done"), ("duplicate", "Duplicate"),
+         ("rejected", "Rejected"), ("failed", "Failed")],
+        required=True, default="pending", index=True, readonly=True,
+    )
+    error = fields.Text(readonly=True)
+    call_id = fields.Many2one("pbx.call", index=True, ondelete="set null", readonly=True)
+    processed_at = fields.Datetime(readonly=True)
+
+    # ---- HTTP entry point ------------------------------------------------------------
+
+    @api.model
+    def _api_receive(self, route, http_in):
+        """Authenticate, journal, validate and apply one PBX request.
+
+        `http_in` carries the request as plain values (see controllers/main.py). Returns
+        (http_status, json_dict). Never raises for anything the client sent.
+        """
+        env = self.env(user=SUPERUSER_ID, su=True)
+        self = env[self._name]
+        if http_in["method"] != "POST":
+            return contract.error_response("method_not_allowed", _("Use POST."))
+        token = tokens.token_from_request(http_in["headers"], http_in["query"])
+        connection = env["pbx.connection"]._find_by_token(token)
+        if not connection:
+            return contract.error_response("unauthorized", _("Missing or invalid API token."))
+        if not netaddr.ip_allowed(http_in["remote_addr"], connection.allowed_ips):
+            return contract.error_response(
+                "forbidden", _("Requests from %s are not allowed.", http_in["remote_addr"]))
+        limit = self._max_body_bytes()
+        if (http_in["content_length"] or 0) > limit:
+            return contract.error_response(
+                "payload_too_large", _("The body exceeds %s bytes.", limit))
+        form = http_in["form"]
+        body = None if form is not None else http_in["read_body"](limit + 1)
+        if body is not None and len(body) > limit:
+            return contract.error_response(
+                "payload_too_large", _("The body exceeds %s bytes.", limit))
+        if connection.webhook_secret:
+            if body is None:
+                return contract.error_response(
+                    "forbidden", _("Signed requests must send a JSON body."))
+            if not tokens.verify_signature(
+                    connection.webhook_secret, body, _header(http_in["headers"], "X-Signature")):
+                return contract.error_response("forbidden", _("Missing or invalid X-Signature."))
+        if not connection.enabled:
+            return contract.error_response(
+                "integration_disabled", _("The PBX integration is disabled in Odoo."))
+        try:
+            data = form if form is not None else payload.decode_body(body, http_in["content_type"])
+        except payload.PayloadError as error:
+            event = self._journal(connection, route, _printable(body), http_in, error)
+            return contract.error_response(
+                "invalid_payload", _("The body could not be read."), error.fields, event.id)
+        event = self._journal(connection, route, json.dumps(data, ensure_ascii=False), http_in)
+        return event._process_isolated(data)
+
+    @api.model
+    def _max_body_bytes(self):
+        value = self.env["ir.config_parameter"].sudo().get_param("pbx_callcenter.max_body_bytes")
+        try:
+            return int(value) if value else DEFAULT_MAX_BODY
+        except ValueError:
+            return DEFAULT_MAX_BODY
+
+    @api.model
+    def _journal(self, connection, route, raw, http_in, error=None):
+        """Write the event in its own committed transaction, so it survives any later failure."""
+        vals = {
+            "connection_id": connection.id,
+            "route": route,
+            "payload": raw,
+            "remote_addr": http_in["remote_addr"],
+            "state": "rejected" if error else "pending",
+            "error": _fields_text(error.fields) if error else False,
+        }
+        with self.env.registry.cursor() as cr:
+            event_id = self.env(cr=cr)[self._name].create(vals).id
+        return self.browse(event_id)
+
+    # ---- processing -------------------------------------------------------------------
+
+    def _process_isolated(self, data):
+        """Process in a fresh READ COMMITTED transaction (so that, after waiting on the call's
+        advisory lock, it sees what concurrent copies committed); record failures separately."""
+        self.ensure_one()
+        registry = self.env.registry
+        try:
+            with registry.cursor() as cr:
+                if not registry.in_test_mode():
+                    cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                return self.env(cr=cr)[self._name].browse(self.id)._process(data)
+        except Exception as error:  # noqa: BLE001 - any failure is journaled, never leaked
+            _logger.exception("PBX event %s failed", self.id)
+            with registry.cursor() as cr:
+                self.env(cr=cr)[self._name].browse(self.id).write({
+                    "state": "failed",
+                    "error": f"{type(error).__name__}: {error}",
+                    "processed_at": fields.Datetime.now(),
+                })
+            return contract.error_response(
+                "processing_failed",
+                _("The event was saved but could not be processed; an administrator can "
+                  "re-process it."),
+                event_id=self.id,
+            )
+
+    def _process(self, data):
+        """Validate and apply the event in the current transaction; returns (status, dict)."""
+        self.ensure_one()
+        connection = self.connection_id
+        try:
+            event = payload.parse_event(self.route, data, connection.tz or "UTC")
+            _check_recording(event, connection)
+        except payload.PayloadError as error:
+            self.write({"state": "rejected", "error": _fields_text(error.fields),
+                        "processed_at": fields.Datetime.now()})
+            return contract.error_response(
+                "invalid_payload", _("Some fields are invalid."), error.fields, self.id)
+        self.env.cr.execute(
+            "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [connection.id, event.callid]
+        )
+        call, duplicate = self.env["pbx.call"]._apply_event(connection, event)
+        self.write({
+            "state": "duplicate" if duplicate else "done",
+            "callid": event.callid,
+            "call_id": call.id,
+            "error": False,
+            "processed_at": fields.Datetime.now(),
+        })
+        return 200, call._response(self.id, duplicate)
+
+    def action_reprocess(self):
+        """Re-run pending or failed events (in the current transaction, one savepoint each)."""
+        for event in self.filtered(lambda e: e.state in ("pending", "failed")):
+            try:
+                data = json.loads(event.payload or "{}")
+                with self.env.cr.savepoint():
+                    event._process(data)
+            except Exception as error:  # noqa: BLE001 - shown to the admin on the event
+                event.write({"state": "failed", "error": f"{type(error).__name__}: {error}",
+                             "processed_at": fields.Datetime.now()})
+        return True
+
+
+def _header(headers, name):
+    lowered = name.lower()
+    return next((value for key, value in headers.items() if key.lower() == lowered), None)
+
+
+def _check_recording(event, connection):
+    try:
+        recording.recording_location(event.recordingfile, connection.recording_base_url)
+    except ValueError as error:
+        raise payload.PayloadError({"recordingfile": str(error)}) from error
+
+
+def _fields_text(fields_errors):
+    return "\n".join(f"{name}: {message}" for name, message in sorted(fields_errors.items()))
+
+
+def _printable(body):
+    # PostgreSQL text cannot hold NUL; keep everything else as received.
+    return body.decode("utf-8", "replace").replace("\x00", "\\x00")

@@ -25,6 +25,7 @@ MAX_KEY_DIGITS = 32
 _MAX_PARSE_LENGTH = 250
 
 _LEADING_PREFIX = re.compile(r"^\D*(?:00)?")
+_INTERNATIONAL_PREFIX = re.compile(r"^\D*00")
 
 
 @dataclass(frozen=True)
@@ -55,24 +56,31 @@ def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
 
 
 def _best_e164(text: str, region: str | None) -> str | None:
-    """E.164 of ``text``: valid beats possible; region reading beats international.
+    """E.164 of ``text``, or None.
 
-    When the region reading is not valid and the text has no ``+``, its digits
-    are also read as international (``84989464344`` → ``+84989464344``,
-    ``0084…`` → ``+84…``).
+    A number written internationally (``+…`` or ``00…``) only has to be *possible*: its
+    country is explicit, and Debian's phonenumbers metadata may predate new number ranges.
+    A number read through ``region``, or digits guessed as international
+    (``84989464344`` → ``+84989464344``), must be *valid*: otherwise ``0989464344`` read
+    as US would become the bogus ``+10989464344``.
     """
     if len(text) > _MAX_PARSE_LENGTH:
         return None
-    candidates = [_parse(text, region)]
-    if not text.lstrip().startswith("+") and not (
-        candidates[0] and phonenumbers.is_valid_number(candidates[0])
+    stripped = text.lstrip()
+    explicit = stripped.startswith("+") or _INTERNATIONAL_PREFIX.match(stripped) is not None
+    region_reading = _parse(text, region)
+    if region_reading is not None and (
+        phonenumbers.is_valid_number(region_reading)
+        or (explicit and phonenumbers.is_possible_number(region_reading))
     ):
-        candidates.append(_parse("+" + _LEADING_PREFIX.sub("", text), None))
-    numbers = [n for n in candidates if n is not None]
-    for accept in (phonenumbers.is_valid_number, phonenumbers.is_possible_number):
-        for number in numbers:
-            if accept(number):
-                return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return phonenumbers.format_number(region_reading, phonenumbers.PhoneNumberFormat.E164)
+    if not stripped.startswith("+"):
+        guess = _parse("+" + _LEADING_PREFIX.sub("", text), None)
+        if guess is not None and (
+            phonenumbers.is_valid_number(guess)
+            or (explicit and phonenumbers.is_possible_number(guess))
+        ):
+            return phonenumbers.format_number(guess, phonenumbers.PhoneNumberFormat.E164)
     return None
 
 

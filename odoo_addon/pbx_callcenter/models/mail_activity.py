@@ -9,3 +9,6 @@ class MailActivity(models.Model):
         help="Phone key of the number a missed-call 'call back' activity is about: "
              "one open call-back per number, not one per attempt.",
     )
+    pbx_missed_count = fields.Integer(
+        "Missed Calls", copy=False, help="Missed calls from this number since the call-back was scheduled."
+    )

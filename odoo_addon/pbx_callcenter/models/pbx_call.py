@@ -278,20 +278,14 @@ class PbxCall(models.Model):
         self._lock_number(self.connection_id, self.phone_key)
         user = self._responsible()
         Activity = self._activity_env(user)
-        existing = Activity.search([("pbx_callback_key", "=", self.phone_key)], limit=1)
-        since = existing.create_date if existing else self.start_date
-        missed = self.search_count([
-            ("company_id", "=", self.company_id.id),
-            ("phone_key", "=", self.phone_key),
-            ("direction", "=", "in"),
-            ("state", "in", ("missed", "busy")),
-            ("create_date", ">=", since),
-        ])
-        note = _("%(count)s missed call(s) from %(number)s, last at %(when)s.",
-                 count=max(missed, 1), number=self.phone_e164 or self.phone,
+        key = f"{self.company_id.id}:{self.phone_key}"
+        existing = Activity.search([("pbx_callback_key", "=", key)], limit=1)
+        count = existing.pbx_missed_count + 1 if existing else 1
+        note = _("%(count)s missed call(s) from %(number)s, last at %(when)s UTC.",
+                 count=count, number=self.phone_e164 or self.phone,
                  when=fields.Datetime.to_string(self.start_date))
         if existing:
-            existing.note = note
+            existing.write({"note": note, "pbx_missed_count": count})
             return
         record = self._record() or self
         Activity.create({
@@ -302,7 +296,8 @@ class PbxCall(models.Model):
             "note": note,
             "user_id": user.id,
             "date_deadline": fields.Date.context_today(self.with_context(tz=user.tz or "UTC")),
-            "pbx_callback_key": self.phone_key,
+            "pbx_callback_key": key,
+            "pbx_missed_count": count,
         })
 
     def _activity_env(self, user):

@@ -169,7 +169,8 @@ cleanup_dbs() {
 }
 on_signal() {
     for major in "${MAJORS[@]}"; do
-        [[ -n "${PID[$major]:-}" ]] && kill "${PID[$major]}" 2>/dev/null
+        # run_one's subshell -> its (timeout -> odoo-bin) child: timeout passes TERM on to Odoo
+        [[ -n "${PID[$major]:-}" ]] && pkill -TERM -P "${PID[$major]}" 2>/dev/null
     done
     wait
     cleanup_dbs

@@ -179,20 +179,29 @@ def main():
         print('  PROBLEM: %s' % p)
     if reports:
         print('  --- failing tests (%d) ---' % len(reports))
-        for rec in reports[:30]:
-            print(excerpt(rec))
-        if len(reports) > 30:
-            print('    ... %d more, see %s' % (len(reports) - 30, args.logfile))
+        for rec in reports[:20]:
+            print(excerpt(rec, 30))
+        if len(reports) > 20:
+            print('    ... %d more, see %s' % (len(reports) - 20, args.logfile))
     if skips:
         print('  --- skipped tests ---')
         for rec in skips:
             print(excerpt(rec, 5))
     if unexpected:
         print('  --- ERROR/CRITICAL log records (not test reports) ---')
-        for rec in unexpected[:20]:
-            print(excerpt(rec, 40))
-        if len(unexpected) > 20:
-            print('    ... %d more, see %s' % (len(unexpected) - 20, args.logfile))
+        seen, shown = set(), 0
+        for rec in unexpected:
+            tail = tuple(rec['full'].strip().splitlines()[-3:])
+            if tail in seen:  # same error again (e.g. one per failing request)
+                continue
+            seen.add(tail)
+            shown += 1
+            if shown > 10:
+                print('    ... more in %s' % args.logfile)
+                break
+            print(excerpt(rec, 40 if shown <= 3 else 12))
+        if len(unexpected) > len(seen):
+            print('    (%d records, %d distinct shown)' % (len(unexpected), len(seen)))
     if warnings:
         print('  --- WARNING log records (%d, not counted) ---' % len(warnings))
         seen = set()

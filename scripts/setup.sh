@@ -74,9 +74,35 @@ if command -v pg_lsclusters >/dev/null; then
     done
     pg_isready -q -p "$pg_port" || { log "PostgreSQL does not answer on port $pg_port"; exit 1; }
     me="$(id -un)"
-    if [[ "$(as_postgres "psql -p $pg_port -tAc \"SELECT 1 FROM pg_roles WHERE rolname='$me'\"")" != 1 ]]; then
+    # psql can fail for reasons other than a missing role (e.g. "too many clients already" while
+    # other Odoo servers hold connections): retry, and only create the role when the query answered.
+    role=""
+    for _ in $(seq 1 30); do
+        if role="$(as_postgres "psql -p $pg_port -d postgres -tAc \"SELECT count(*) FROM pg_roles WHERE rolname='$me'\"" 2>&1)"; then
+            break
+        fi
+        log "PostgreSQL not usable yet ($role); retrying"
+        role=""
+        sleep 2
+    done
+    if [[ -z "$role" ]]; then log "cannot query PostgreSQL"; exit 1; fi
+    if [[ "$role" != 1 ]]; then
         log "PostgreSQL: creating superuser role $me"
         as_postgres "createuser -p $pg_port -s '$me'"
+    fi
+    # Odoo keeps up to db_maxconn (64) connections per process; live tests may run several
+    # servers at once. Raise the default 100 to 300; restart only when no client is connected.
+    maxconn="$(as_postgres "psql -p $pg_port -d postgres -tAc 'SHOW max_connections'")"
+    if [[ "$maxconn" =~ ^[0-9]+$ && "$maxconn" -lt 300 ]]; then
+        as_postgres "psql -q -p $pg_port -d postgres -c 'ALTER SYSTEM SET max_connections = 300'"
+        clients="$(as_postgres "psql -p $pg_port -d postgres -tAc \"SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()\"")"
+        if [[ "$clients" == 0 ]]; then
+            log "PostgreSQL: max_connections $maxconn -> 300, restarting the cluster"
+            $SUDO pg_ctlcluster "$pg_ver" "$pg_name" restart
+            for _ in $(seq 1 30); do pg_isready -q -p "$pg_port" && break; sleep 1; done
+        else
+            log "PostgreSQL: max_connections 300 set, effective at the next restart ($clients clients connected now)"
+        fi
     fi
     log "PostgreSQL $pg_ver/$pg_name online on port $pg_port, role $me ok"
 else

@@ -122,7 +122,7 @@ run_one() {  # src major port
             --test-enable --test-tags "$TAGS" \
             --stop-after-init \
             --http-interface=127.0.0.1 --http-port="$port" \
-            --max-cron-threads=0 --log-level=info \
+            --max-cron-threads=0 --log-level=info --db_maxconn="${ODOO_TEST_DB_MAXCONN:-32}" \
             </dev/null
     ) >>"$log" 2>&1
     rc=$?

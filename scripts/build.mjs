@@ -1,6 +1,8 @@
 // Writes the generated, committed files of the Odoo module:
 //   odoo_addon/pbx_callcenter/__manifest__.py                  from __manifest__.json
 //   odoo_addon/pbx_callcenter/static/src/pbx_callcenter.bundle.js from web/src/main.ts (esbuild)
+//   odoo_addon/pbx_callcenter/static/tests/pbx_callcenter.tours.js from web/src/tours/main.ts (esbuild)
+//   odoo_addon/pbx_callcenter/static/src/**/*.{xml,scss}            copies of web/src/**/*.{xml,scss}
 // Usage: node scripts/build.mjs [--check]
 //   --check  build in memory only; exit 1 listing every generated file that differs from disk.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";

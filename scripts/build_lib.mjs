@@ -1,8 +1,8 @@
 // Pure build steps: everything `scripts/build.mjs` writes is computed here, in memory, so the
 // vitest freshness tests and `npm run build -- --check` compare exactly what the build would write.
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative, sep } from "node:path";
 import * as esbuild from "esbuild";
 
 // -----------------------------------------------------------------------------
@@ -16,6 +16,24 @@ export const BUNDLE_TARGET = "odoo_addon/pbx_callcenter/static/src/pbx_callcente
 /** How the manifest's `assets` must reference the bundle (Odoo asset paths start at the module). */
 export const BUNDLE_ASSET = "pbx_callcenter/static/src/pbx_callcenter.bundle.js";
 export const BUNDLE_ASSET_GROUP = "web.assets_backend";
+
+/** Optional second bundle: tours and other browser tests, loaded only in `web.assets_tests`. */
+export const TOURS_ENTRY = "web/src/tours/main.ts";
+export const TOURS_TARGET = "odoo_addon/pbx_callcenter/static/tests/pbx_callcenter.tours.js";
+export const TOURS_ASSET = "pbx_callcenter/static/tests/pbx_callcenter.tours.js";
+export const TOURS_ASSET_GROUP = "web.assets_tests";
+
+/** OWL templates and styles are copied as they are, same relative path under static/src. */
+export const STATIC_SOURCE_DIR = "web/src";
+export const STATIC_TARGET_DIR = "odoo_addon/pbx_callcenter/static/src";
+export const COPIED_EXTENSIONS = [".xml", ".scss"];
+/** The manifest globs that load every copied file (checked by assetProblems). */
+export const COPIED_ASSETS = {
+    ".xml": "pbx_callcenter/static/src/**/*.xml",
+    ".scss": "pbx_callcenter/static/src/**/*.scss",
+};
+/** First-lines marker of every copied file; a file carrying it without a source is stale. */
+export const COPY_MARKER = "GENERATED from web/src/";
 
 /** Modules Odoo provides at runtime; never bundled. */
 export const ODOO_EXTERNALS = ["@odoo/owl", "@web/*", "@bus/*", "@mail/*"];
@@ -142,7 +160,7 @@ export function manifestToPython(jsonText) {
 
 /**
  * esbuild options that produce a file Odoo's line-based JS transpiler accepts (ODOO_ENV.md):
- * ESM, Odoo packages external, no whitespace minification.
+ * ESM, Odoo packages external, no whitespace minification (and no identifier renaming, for `_t`).
  * @param {string} root
  * @returns {esbuild.BuildOptions & { write: false, metafile: true }}
  */
@@ -156,7 +174,9 @@ export function bundleOptions(root) {
         platform: "browser",
         target: "es2022",
         external: ODOO_EXTERNALS,
-        minifyIdentifiers: true,
+        // Identifiers stay readable so `_t("…")` calls survive verbatim: Odoo extracts the
+        // translatable terms of static/src/**/*.js by looking for literal `_t(` calls.
+        minifyIdentifiers: false,
         minifySyntax: true,
         minifyWhitespace: false,
         legalComments: "none",
@@ -179,17 +199,19 @@ export function unsafeExports(exportNames) {
 /**
  * The bundle's text with its generated header, or null when there is no widget entry yet.
  * @param {string} root
+ * @param {string} [entry] entry point (default: the widgets' web/src/main.ts)
+ * @param {string} [outfile]
  */
-export async function bundleWidgets(root) {
-    if (!existsSync(join(root, WIDGET_ENTRY))) {
+export async function bundleWidgets(root, entry = WIDGET_ENTRY, outfile = BUNDLE_TARGET) {
+    if (!existsSync(join(root, entry))) {
         return null;
     }
-    const result = await esbuild.build(bundleOptions(root));
+    const result = await esbuild.build({ ...bundleOptions(root), entryPoints: [entry], outfile });
     const output = result.outputFiles[0];
     const meta = Object.values(result.metafile.outputs)[0];
     const unsafe = unsafeExports(meta.exports);
     if (unsafe.length) {
-        throw new Error(`${WIDGET_ENTRY} exports names Odoo cannot load: ${unsafe.join(", ")}`);
+        throw new Error(`${entry} exports names Odoo cannot load: ${unsafe.join(", ")}`);
     }
     const body = output.text;
     const header =
@@ -197,6 +219,87 @@ export async function bundleWidgets(root) {
         `// GENERATED from web/src by scripts/build.mjs — do not edit. ` +
         `esbuild ${esbuild.version}, sha256:${sha256(body)}\n`;
     return header + body;
+}
+
+// -----------------------------------------------------------------------------
+// Templates and styles (copied)
+// -----------------------------------------------------------------------------
+
+/**
+ * Repository-relative paths of every file under `dir` (sorted, "/" separators), or [].
+ * @param {string} root
+ * @param {string} dir
+ * @returns {string[]}
+ */
+function listFiles(root, dir) {
+    const base = join(root, dir);
+    if (!existsSync(base)) {
+        return [];
+    }
+    /** @type {string[]} */
+    const found = [];
+    for (const entry of readdirSync(base, { recursive: true, withFileTypes: true })) {
+        if (entry.isFile()) {
+            const parent = entry.parentPath ?? /** @type {{ path: string }} */ (/** @type {unknown} */ (entry)).path;
+            found.push(relative(root, join(parent, entry.name)).split(sep).join("/"));
+        }
+    }
+    return found.sort();
+}
+
+/** @param {string} path */
+function copiedExtension(path) {
+    return COPIED_EXTENSIONS.find((ext) => path.endsWith(ext)) ?? null;
+}
+
+/**
+ * A template or style file with its generated header (source hash), ready for static/src.
+ * XML keeps its declaration first; Odoo drops comments when it loads templates.
+ * @param {string} sourcePath repository-relative, e.g. web/src/components/x/x.xml
+ * @param {string} text
+ */
+export function copiedFile(sourcePath, text) {
+    const note = `GENERATED from ${sourcePath} by scripts/build.mjs — do not edit. sha256:${sha256(text)}`;
+    if (sourcePath.endsWith(".xml")) {
+        const declaration = /^<\?xml[^>]*\?>\s*/.exec(text);
+        const rest = declaration ? text.slice(declaration[0].length) : text;
+        return `<?xml version="1.0" encoding="UTF-8"?>\n<!-- ${note} -->\n${rest}`;
+    }
+    return `// ${note}\n${text}`;
+}
+
+/**
+ * Build outputs for every .xml/.scss under web/src, plus a removal for every previously
+ * generated copy whose source is gone.
+ * @param {string} root
+ * @returns {BuildOutput[]}
+ */
+export function copiedOutputs(root) {
+    /** @type {BuildOutput[]} */
+    const outputs = [];
+    const expected = new Set();
+    for (const source of listFiles(root, STATIC_SOURCE_DIR)) {
+        if (!copiedExtension(source)) {
+            continue;
+        }
+        const target = STATIC_TARGET_DIR + source.slice(STATIC_SOURCE_DIR.length);
+        expected.add(target);
+        outputs.push({
+            path: target,
+            content: copiedFile(source, readFileSync(join(root, source), "utf8")),
+            note: `copy of ${source}`,
+        });
+    }
+    for (const target of listFiles(root, STATIC_TARGET_DIR)) {
+        if (expected.has(target) || !copiedExtension(target)) {
+            continue;
+        }
+        const head = readFileSync(join(root, target), "utf8").slice(0, 300);
+        if (head.includes(COPY_MARKER)) {
+            outputs.push({ path: target, content: null, note: "its source in web/src is gone" });
+        }
+    }
+    return outputs;
 }
 
 /**
@@ -222,6 +325,32 @@ export function assetProblems(manifest, hasBundle) {
     return [];
 }
 
+/**
+ * Problems between the manifest's `assets` and the tours bundle and copied templates/styles.
+ * @param {unknown} manifest
+ * @param {{ hasTours: boolean, copiedExtensions: string[] }} built
+ * @returns {string[]}
+ */
+export function extraAssetProblems(manifest, built) {
+    const assets = /** @type {{ assets?: Record<string, unknown> }} */ (manifest).assets ?? {};
+    /** @param {string} group @param {string} file */
+    const lists = (group, file) => Array.isArray(assets[group]) && /** @type {unknown[]} */ (assets[group]).includes(file);
+    const problems = [];
+    if (built.hasTours && !lists(TOURS_ASSET_GROUP, TOURS_ASSET)) {
+        problems.push(`${MANIFEST_SOURCE}: add "${TOURS_ASSET}" to assets["${TOURS_ASSET_GROUP}"]`);
+    }
+    if (!built.hasTours && Object.keys(assets).some((group) => lists(group, TOURS_ASSET))) {
+        problems.push(`${MANIFEST_SOURCE}: assets list ${TOURS_ASSET} but ${TOURS_ENTRY} does not exist`);
+    }
+    for (const ext of built.copiedExtensions) {
+        const glob = COPIED_ASSETS[/** @type {".xml" | ".scss"} */ (ext)];
+        if (!lists(BUNDLE_ASSET_GROUP, glob)) {
+            problems.push(`${MANIFEST_SOURCE}: add "${glob}" to assets["${BUNDLE_ASSET_GROUP}"]`);
+        }
+    }
+    return problems;
+}
+
 // -----------------------------------------------------------------------------
 // Whole build
 // -----------------------------------------------------------------------------
@@ -234,6 +363,8 @@ export function assetProblems(manifest, hasBundle) {
 export async function computeBuild(root) {
     const manifestText = readFileSync(join(root, MANIFEST_SOURCE), "utf8");
     const bundle = await bundleWidgets(root);
+    const tours = await bundleWidgets(root, TOURS_ENTRY, TOURS_TARGET);
+    const copies = copiedOutputs(root);
     const outputs = [
         {
             path: MANIFEST_TARGET,
@@ -245,8 +376,22 @@ export async function computeBuild(root) {
             content: bundle,
             note: bundle === null ? `no ${WIDGET_ENTRY} yet: nothing to bundle` : `from ${WIDGET_ENTRY}`,
         },
+        {
+            path: TOURS_TARGET,
+            content: tours,
+            note: tours === null ? `no ${TOURS_ENTRY}: no tours` : `from ${TOURS_ENTRY}`,
+        },
+        ...copies,
     ];
-    return { outputs, problems: assetProblems(JSON.parse(manifestText), bundle !== null) };
+    const manifest = JSON.parse(manifestText);
+    const copiedExtensions = COPIED_EXTENSIONS.filter((ext) =>
+        copies.some((output) => output.content !== null && output.path.endsWith(ext))
+    );
+    const problems = [
+        ...assetProblems(manifest, bundle !== null),
+        ...extraAssetProblems(manifest, { hasTours: tours !== null, copiedExtensions }),
+    ];
+    return { outputs, problems };
 }
 
 /**

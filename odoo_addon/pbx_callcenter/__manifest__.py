@@ -1,4 +1,4 @@
-# GENERATED from __manifest__.json by scripts/build.mjs — do not edit. sha256:a952029f8127d06ddedf741d5571772bf9cf7f3dd22223abca1fa9d0993ca21e
+# GENERATED from __manifest__.json by scripts/build.mjs — do not edit. sha256:f6bdd911194d3f9f8b775f4c6d1b2eee3725bc8fabc168ae3c9905ef3e0bdbeb
 {
     'name': 'PBX Call Center',
     'version': '1.0.0',
@@ -32,7 +32,11 @@
     'demo': [
         'demo/pbx_callcenter_demo.xml',
     ],
-    'assets': {},
+    'assets': {
+        'web.assets_backend': [
+            'pbx_callcenter/static/src/pbx_callcenter.bundle.js',
+        ],
+    },
     'installable': True,
     'application': True,
 }

@@ -1,0 +1,80 @@
+// Mounting OWL components the way Odoo does: the shipped .xml templates of web/src are compiled
+// and registered with the App, which mounts in test mode. Services are fakes given in `env`.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { App, type Component } from "@odoo/owl";
+import { REPO_ROOT } from "../fixtures";
+
+// -----------------------------------------------------------------------------
+// Templates
+// -----------------------------------------------------------------------------
+
+const SOURCE = join(REPO_ROOT, "web/src");
+
+/** Every .xml file under web/src, repository-relative, sorted. */
+export function templateFiles(): string[] {
+    return readdirSync(SOURCE, { recursive: true, encoding: "utf8" })
+        .filter((path) => path.endsWith(".xml"))
+        .sort()
+        .map((path) => `web/src/${path.split("\\").join("/")}`);
+}
+
+/** All templates in one `<templates>` document, as Odoo's asset bundle joins them. */
+export function loadTemplates(): string {
+    const inner = templateFiles().map((file) => {
+        const text = readFileSync(join(REPO_ROOT, file), "utf8").replace(/^<\?xml[^>]*\?>\s*/, "");
+        const match = /^\s*<templates[^>]*>([\s\S]*)<\/templates>\s*$/.exec(text);
+        if (!match) {
+            throw new Error(`${file}: the root element must be <templates>`);
+        }
+        return match[1];
+    });
+    return `<templates>${inner.join("\n")}</templates>`;
+}
+
+// -----------------------------------------------------------------------------
+// Mounting
+// -----------------------------------------------------------------------------
+
+export interface Mounted<C> {
+    app: App;
+    component: C;
+    target: HTMLElement;
+    destroy(): void;
+}
+
+type ComponentClass<C> = (new (...args: never[]) => C) & typeof Component;
+
+/** Mounts `Component` in a fresh <div> of document.body, with `{ test: true }`. */
+export async function mountComponent<C extends Component>(
+    ComponentClass: ComponentClass<C>,
+    options: { props?: Record<string, unknown>; env?: Record<string, unknown> } = {}
+): Promise<Mounted<C>> {
+    const target = document.createElement("div");
+    document.body.appendChild(target);
+    const app = new App(ComponentClass, {
+        env: options.env ?? {},
+        props: options.props ?? {},
+        templates: loadTemplates(),
+        test: true,
+        warnIfNoStaticProps: true,
+    });
+    const component = (await app.mount(target)) as C;
+    return {
+        app,
+        component,
+        target,
+        destroy() {
+            app.destroy();
+            target.remove();
+        },
+    };
+}
+
+/** Lets OWL render what changed (two animation frames' worth of microtasks and timers). */
+export async function nextRender(): Promise<void> {
+    for (let i = 0; i < 2; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        await new Promise((resolve) => requestAnimationFrame(() => resolve(undefined)));
+    }
+}

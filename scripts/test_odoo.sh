@@ -5,7 +5,8 @@
 #
 # Environment:
 #   ODOO_SRC=/path/to/odoo     test on that source tree only (version read from odoo/release.py);
-#                              default: /opt/odoo/17.0 and /opt/odoo/18.0, those present.
+#                              default: /opt/odoo/17.0 and /opt/odoo/18.0, those present
+#                              (ODOO_SEARCH_DIRS="dir dir" to look elsewhere).
 #   ODOO_ADDONS_PATH=...       Odoo's own addons dirs (default: <src>/odoo/addons when it holds crm,
 #                              else <src>/addons,<src>/odoo/addons as in a git checkout)
 #   ODOO_TEST_ADDONS=dir       dir holding the module (default <repo>/odoo_addon)
@@ -48,7 +49,7 @@ if [[ -n "${ODOO_SRC:-}" ]]; then
         exit 1
     fi
 else
-    for d in /opt/odoo/17.0 /opt/odoo/18.0; do
+    for d in ${ODOO_SEARCH_DIRS:-/opt/odoo/17.0 /opt/odoo/18.0}; do
         [[ -f "$d/odoo-bin" && -f "$d/odoo/release.py" ]] && SRCS+=("$d")
     done
 fi

@@ -27,7 +27,7 @@ class PbxCallCenterController(http.Controller):
 
 
 def _http_in():
-    """The request as plain values; a JSON body is read lazily (never when oversized).
+    """The request as plain values; the body is read lazily (never when oversized).
 
     Odoo's dispatcher has already parsed form-encoded bodies (to build request.params) before
     this runs, so those arrive as `form`, a dict, and their raw bytes are no longer available.
@@ -43,5 +43,7 @@ def _http_in():
         "content_type": content_type,
         "content_length": httprequest.content_length,
         "form": httprequest.form.to_dict() if is_form else None,
-        "read_body": lambda limit: httprequest.stream.read(limit),
+        # Bounded: the model refuses a Content-Length over its limit before calling this, and
+        # werkzeug reads nothing past Content-Length (or nothing at all without one).
+        "read_body": lambda limit: httprequest.get_data()[:limit],
     }

@@ -1,0 +1,386 @@
+"""Shared base class and helpers of the pbx_callcenter Odoo tests.
+
+Every route test goes through a real HTTP request (HttpCase.url_open) to the running test
+server, so routing, auth, body parsing and the JSON answer are exercised as a PBX sees them.
+The shared JSON fixtures of the repository (tests/fixtures/*.json) are read from the source
+tree; when they cannot be found the tests fail (they are never skipped).
+"""
+import itertools
+import json as jsonlib
+import os
+from urllib.parse import urlencode
+
+from odoo import release
+from odoo.tests.common import HttpCase, new_test_user
+
+from ..lib import contract
+
+ODOO_MAJOR = release.version_info[0]
+LIST_VIEW = "list" if ODOO_MAJOR >= 18 else "tree"
+
+FIXTURES_DIR = os.path.normpath(
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "tests", "fixtures")
+)
+
+# The number used by the contract's examples, and how it is stored/sent in various formats.
+E164 = "+84989464344"
+NUMBER_FORMATS = ["+84989464344", "0989464344", "0084 98 946 4344", "(098) 946-4344", "84989464344"]
+
+_DEFAULT = object()
+_callids = itertools.count(1)
+
+
+class FixtureMissing(AssertionError):
+    """The repository's shared fixtures are not where the tests expect them."""
+
+
+def fixtures_dir():
+    if not os.path.isdir(FIXTURES_DIR):
+        raise FixtureMissing(
+            f"shared fixtures directory not found: {FIXTURES_DIR} (the tests read the repository's "
+            "tests/fixtures/*.json next to odoo_addon/; run them from a checkout of the repository)"
+        )
+    return FIXTURES_DIR
+
+
+def load_fixture(name):
+    """The parsed tests/fixtures/<name>.json; fails loudly when missing or empty."""
+    path = os.path.join(fixtures_dir(), f"{name}.json")
+    if not os.path.isfile(path):
+        raise FixtureMissing(f"fixture file not found: {path}")
+    with open(path, encoding="utf-8") as handle:
+        data = jsonlib.load(handle)
+    if not data.get("cases"):
+        raise FixtureMissing(f"fixture {path} has no cases")
+    return data
+
+
+def fixture_cases(name, **where):
+    """Cases of a fixture, filtered on equal keys (e.g. valid=True); fails when none match."""
+    cases = [
+        case for case in load_fixture(name)["cases"]
+        if all(case.get(key) == value for key, value in where.items())
+    ]
+    if not cases:
+        raise FixtureMissing(f"no case of {name}.json matches {where}")
+    return cases
+
+
+# ---- shapes: "same keys and types" as the fixtures' valid examples ----------------------
+
+def _type_name(value):
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, str):
+        return "str"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "dict"
+    return type(value).__name__
+
+
+class Shape:
+    """Union of the shapes of example values: at each path, the types seen, the key sets of the
+    objects seen, and the merged shapes of their members (or of list items).
+
+    Paths listed in `maps` are free-form objects (any keys); only their value types are merged.
+    """
+
+    def __init__(self, examples, maps=(), path=()):
+        self.path = path
+        self.types = set()
+        self.keysets = set()
+        self.maps = set(maps)
+        children, items, map_values = {}, [], []
+        for value in examples:
+            self.types.add(_type_name(value))
+            if isinstance(value, dict):
+                if path in self.maps:
+                    map_values.extend(value.values())
+                else:
+                    self.keysets.add(frozenset(value))
+                    for key, child in value.items():
+                        children.setdefault(key, []).append(child)
+            elif isinstance(value, list):
+                items.extend(value)
+        self.children = {key: Shape(values, maps, path + (key,)) for key, values in children.items()}
+        self.items = Shape(items, maps, path + ("[]",)) if items else None
+        self.map_values = Shape(map_values, maps, path + ("*",)) if map_values else None
+
+    def problems(self, value):
+        """Human descriptions of how `value` differs from every example (empty: it conforms)."""
+        where = ".".join(self.path) or "<root>"
+        kind = _type_name(value)
+        if kind not in self.types:
+            return [f"{where}: type {kind}, examples have {sorted(self.types)}"]
+        found = []
+        if isinstance(value, dict):
+            if self.path in self.maps:
+                if not value:
+                    found.append(f"{where}: empty object")
+                for child in value.values():
+                    found.extend(self.map_values.problems(child) if self.map_values else [])
+            else:
+                keys = frozenset(value)
+                if keys not in self.keysets:
+                    closest = min(self.keysets, key=lambda ks: len(ks ^ keys))
+                    found.append(
+                        f"{where}: keys {sorted(keys)} match no example "
+                        f"(closest: missing {sorted(closest - keys)}, unknown {sorted(keys - closest)})"
+                    )
+                for key, child in value.items():
+                    if key in self.children:
+                        found.extend(self.children[key].problems(child))
+        elif isinstance(value, list) and value:
+            if self.items is None:
+                found.append(f"{where}: examples only have empty lists")
+            else:
+                for child in value:
+                    found.extend(self.items.problems(child))
+        return found
+
+
+_shapes = {}
+
+
+def response_shape(success):
+    """Shape of the valid success (or error) examples of tests/fixtures/responses.json."""
+    key = ("response", success)
+    if key not in _shapes:
+        examples = [
+            case["value"] for case in fixture_cases("responses", valid=True)
+            if case["value"].get("ok") is success
+        ]
+        if not examples:
+            raise FixtureMissing(f"responses.json has no valid {'success' if success else 'error'} case")
+        _shapes[key] = Shape(examples, maps={("error", "fields")})
+    return _shapes[key]
+
+
+def bus_shape():
+    if "bus" not in _shapes:
+        _shapes["bus"] = Shape([case["value"] for case in fixture_cases("bus_call", valid=True)])
+    return _shapes["bus"]
+
+
+# ---- base class ------------------------------------------------------------------------
+
+class PbxHttpCase(HttpCase):
+    """A company-scoped PBX connection provisioned by a Call Center manager, its users and
+    extensions, and helpers that talk to the routes over real HTTP."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env
+        cls.vn = env.ref("base.vn")
+        cls.company = env.company
+        cls.call_type = env.ref("mail.mail_activity_data_call")
+        user_ctx = {"no_reset_password": True, "mail_create_nosubscribe": True}
+        cls.manager = new_test_user(
+            env, "pbx_manager", context=user_ctx, name="Mona Manager",
+            groups="base.group_user,pbx_callcenter.pbx_callcenter_group_manager",
+            company_id=cls.company.id, company_ids=[(6, 0, cls.company.ids)],
+        )
+        cls.salesperson = new_test_user(
+            env, "pbx_sales", context=user_ctx, name="Sally Sales",
+            groups="base.group_user,pbx_callcenter.pbx_callcenter_group_user,"
+                   "sales_team.group_sale_salesman",
+            company_id=cls.company.id, company_ids=[(6, 0, cls.company.ids)],
+        )
+        cls.salesperson2 = new_test_user(
+            env, "pbx_sales2", context=user_ctx, name="Sam Seller",
+            groups="base.group_user,pbx_callcenter.pbx_callcenter_group_user,"
+                   "sales_team.group_sale_salesman",
+            company_id=cls.company.id, company_ids=[(6, 0, cls.company.ids)],
+        )
+        cls.default_user = new_test_user(
+            env, "pbx_default", context=user_ctx, name="Dora Default",
+            groups="base.group_user,pbx_callcenter.pbx_callcenter_group_user",
+            company_id=cls.company.id, company_ids=[(6, 0, cls.company.ids)],
+        )
+        result = env["pbx.connection"].with_user(cls.manager).provision({
+            "name": "Test PBX",
+            "company_id": cls.company.id,
+            "country_id": cls.vn.id,
+            "tz": "Asia/Ho_Chi_Minh",
+            "recording_base_url": "https://pbx.example.com/recordings/",
+            "default_user_id": cls.default_user.id,
+            "auto_create_inbound": True,
+            "auto_create_outbound": False,
+            "auto_create_model": "partner",
+        })
+        cls.connection = env["pbx.connection"].browse(result["id"])
+        cls.token = result["token"]
+        Extension = env["pbx.extension"]
+        cls.ext101 = Extension.create({
+            "connection_id": cls.connection.id, "name": "101",
+            "user_id": cls.salesperson.id, "is_default": True,
+        })
+        cls.ext102 = Extension.create({
+            "connection_id": cls.connection.id, "name": "102", "user_id": cls.salesperson2.id,
+        })
+        cls.ext199 = Extension.create({"connection_id": cls.connection.id, "name": "199"})
+
+    # ---- HTTP ------------------------------------------------------------------------
+
+    def post(self, route, data=None, token=_DEFAULT, json=True, headers=None, raw=None,
+             query=None, method="POST", content_type=None, auth="bearer", timeout=30):
+        """Send one request to /api/callcenter/<route>; return (status, parsed JSON body).
+
+        token: the connection's token by default, None for none. auth: how the token is sent
+        ("bearer", "x-api-key" or "query"). raw: exact body bytes (data is then ignored).
+        json=False sends `data` form-encoded. The answer must be JSON (the contract says
+        always); anything else fails the test.
+        """
+        if token is _DEFAULT:
+            token = self.token
+        hdrs = {}
+        params = dict(query or {})
+        if token is not None:
+            if auth == "bearer":
+                hdrs["Authorization"] = f"Bearer {token}"
+            elif auth == "x-api-key":
+                hdrs["X-Api-Key"] = token
+            elif auth == "query":
+                params["token"] = token
+            else:
+                raise ValueError(auth)
+        if raw is not None:
+            body = raw if isinstance(raw, bytes) else raw.encode("utf-8")
+            if content_type:
+                hdrs["Content-Type"] = content_type
+        elif json:
+            body = jsonlib.dumps(data if data is not None else {}, ensure_ascii=False).encode("utf-8")
+            hdrs["Content-Type"] = content_type or "application/json"
+        else:
+            body = urlencode(data or {}).encode("ascii")
+            hdrs["Content-Type"] = content_type or "application/x-www-form-urlencoded"
+        hdrs.update(headers or {})
+        url = f"/api/callcenter/{route}"
+        if params:
+            url += "?" + urlencode(params)
+        if method == "POST" and body:
+            response = self.url_open(url, data=body, headers=hdrs, timeout=timeout)
+        else:  # url_open turns an empty body into a GET: send other methods/empty bodies as such
+            response = self.opener.request(
+                method, self.base_url() + url, data=body if method != "GET" else None,
+                headers=hdrs, timeout=timeout,
+            )
+        self.last_response = response
+        try:
+            parsed = response.json()
+        except ValueError:
+            self.fail(f"{method} {url} answered {response.status_code} with a non-JSON body: "
+                      f"{response.text[:500]!r}")
+        self.assertIn("application/json", response.headers.get("Content-Type", ""),
+                      f"{method} {url}: the answer must be declared as JSON")
+        return response.status_code, parsed
+
+    def call_in(self, phone, callid=None, extension="101", **kwargs):
+        return self.event("call_in", phone, callid, extension, **kwargs)
+
+    def init(self, phone, callid=None, extension="101", **kwargs):
+        return self.event("init", phone, callid, extension, **kwargs)
+
+    def call_out(self, phone, callid=None, extension="101", fields=None, **kwargs):
+        return self.event("call_out", phone, callid, extension, fields=fields, **kwargs)
+
+    def event(self, route, phone, callid=None, extension="101", fields=None, expect=200, **kwargs):
+        """POST a canonical event; asserts the status (`expect`) and the contract shape."""
+        data = {"phone": phone, "extension": extension, "callid": callid or self.new_callid()}
+        data.update(fields or {})
+        status, body = self.post(route, data, **kwargs)
+        self.assertEqual(status, expect, f"{route} {data} answered {status}: {body}")
+        self.assertContractResponse(status, body)
+        return body
+
+    @staticmethod
+    def new_callid():
+        return f"test-{next(_callids)}.{os.getpid()}"
+
+    # ---- contract checks --------------------------------------------------------------
+
+    def assertContractResponse(self, status, body):
+        """`body` has the keys and types of a valid example of responses.json, and the HTTP
+        status of its error code."""
+        self.assertIsInstance(body, dict, f"answer is not a JSON object: {body!r}")
+        self.assertIn(body.get("ok"), (True, False), f"answer without boolean ok: {body}")
+        problems = response_shape(body["ok"]).problems(body)
+        self.assertFalse(problems, f"answer {body} differs from responses.json: {problems}")
+        if body["ok"]:
+            self.assertEqual(status, 200, body)
+            self.assertGreater(body["event_id"], 0)
+            self.assertIn(body["call"]["state"], contract.STATE_RANK)
+            self.assertIn(body["call"]["direction"], contract.DIRECTIONS)
+        else:
+            code = body["error"]["code"]
+            self.assertIn(code, contract.ERROR_STATUS, body)
+            self.assertEqual(status, contract.ERROR_STATUS[code], body)
+            self.assertTrue(body["error"]["message"], body)
+            self.assertEqual("fields" in body["error"], code == "invalid_payload", body)
+
+    def assertError(self, status, body, code, fields=None):
+        """An error answer of `code`; for invalid_payload, `fields` names exactly the bad fields."""
+        self.assertContractResponse(status, body)
+        self.assertFalse(body["ok"], body)
+        self.assertEqual(body["error"]["code"], code, body)
+        self.assertEqual(status, contract.ERROR_STATUS[code], body)
+        if fields is not None:
+            self.assertEqual(set(body["error"]["fields"]), set(fields), body)
+
+    def assertBusPayload(self, payload):
+        problems = bus_shape().problems(payload)
+        self.assertFalse(problems, f"bus payload {payload} differs from bus_call.json: {problems}")
+
+    # ---- database helpers ---------------------------------------------------------------
+
+    def counts(self):
+        """(number of pbx.call, number of pbx.call.event) in the database."""
+        self.env.flush_all()
+        return (
+            self.env["pbx.call"].sudo().with_context(active_test=False).search_count([]),
+            self.env["pbx.call.event"].sudo().search_count([]),
+        )
+
+    def assertCounts(self, before, calls=0, events=0, msg=None):
+        after = self.counts()
+        self.assertEqual(after, (before[0] + calls, before[1] + events),
+                         msg or "pbx.call / pbx.call.event counts (before %s)" % (before,))
+
+    def find_call(self, callid, connection=None):
+        connection = connection or self.connection
+        return self.env["pbx.call"].sudo().search(
+            [("connection_id", "=", connection.id), ("callid", "=", callid)])
+
+    def events_of(self, callid=None, connection=None):
+        connection = connection or self.connection
+        domain = [("connection_id", "=", connection.id)]
+        if callid is not None:
+            domain.append(("callid", "=", callid))
+        return self.env["pbx.call.event"].sudo().search(domain)
+
+    def make_partner(self, name, **vals):
+        vals.setdefault("company_id", False)
+        return self.env["res.partner"].create(dict(vals, name=name))
+
+    def make_lead(self, name, **vals):
+        return self.env["crm.lead"].create(dict(vals, name=name))
+
+    def call_messages(self, record):
+        """Chatter messages of a done Call activity on `record`."""
+        return self.env["mail.message"].sudo().search([
+            ("model", "=", record._name), ("res_id", "=", record.id),
+            ("mail_activity_type_id", "=", self.call_type.id),
+        ])
+
+    def auto_created(self, e164, model="res.partner"):
+        return self.env[model].sudo().with_context(active_test=False).search(
+            [("name", "=", f"Automatic New Contact - {e164}")])

@@ -1,4 +1,4 @@
-# GENERATED from __manifest__.json by scripts/build.mjs — do not edit. sha256:f6bdd911194d3f9f8b775f4c6d1b2eee3725bc8fabc168ae3c9905ef3e0bdbeb
+# GENERATED from __manifest__.json by scripts/build.mjs — do not edit. sha256:261b7b6923c313ef7423ddbb1231ddc5e089125cc3338b6fb06c419952826629
 {
     'name': 'PBX Call Center',
     'version': '1.0.0',
@@ -24,6 +24,7 @@
         'security/pbx_callcenter_security.xml',
         'security/ir.model.access.csv',
         'views/pbx_connection_views.xml',
+        'views/pbx_originate_views.xml',
         'views/pbx_extension_views.xml',
         'views/pbx_call_views.xml',
         'views/pbx_call_event_views.xml',

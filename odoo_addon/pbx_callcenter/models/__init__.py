@@ -7,3 +7,4 @@ from . import res_partner
 from . import crm_lead
 from . import mail_activity
 from . import odoo_compat
+from . import pbx_originate

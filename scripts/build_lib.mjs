@@ -159,6 +159,27 @@ export function manifestToPython(jsonText) {
 // -----------------------------------------------------------------------------
 
 /**
+ * zod's `z` namespace re-exports every error-message locale (~270 kB); the widgets only use
+ * English messages in console warnings, so `locales/index.js` is replaced by English alone.
+ * @type {esbuild.Plugin}
+ */
+export const zodEnglishOnly = {
+    name: "zod-english-only",
+    setup(build) {
+        build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+            /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)
+                ? { path: join(args.resolveDir, "../locales/en.js"), namespace: "zod-locales" }
+                : undefined
+        );
+        build.onLoad({ filter: /.*/, namespace: "zod-locales" }, (args) => ({
+            contents: `export { default as en } from ${JSON.stringify(args.path)};\n`,
+            resolveDir: args.path.slice(0, Math.max(args.path.lastIndexOf("/"), args.path.lastIndexOf("\\"))),
+            loader: "js",
+        }));
+    },
+};
+
+/**
  * esbuild options that produce a file Odoo's line-based JS transpiler accepts (ODOO_ENV.md):
  * ESM, Odoo packages external, no whitespace minification (and no identifier renaming, for `_t`).
  * @param {string} root
@@ -181,6 +202,7 @@ export function bundleOptions(root) {
         minifyWhitespace: false,
         legalComments: "none",
         charset: "utf8",
+        plugins: [zodEnglishOnly],
         write: false,
         metafile: true,
         logLevel: "silent",

@@ -1,4 +1,4 @@
-# GENERATED from __manifest__.json by scripts/build.mjs — do not edit. sha256:261b7b6923c313ef7423ddbb1231ddc5e089125cc3338b6fb06c419952826629
+# GENERATED from __manifest__.json by scripts/build.mjs — do not edit. sha256:e706ed909689669e97a61c789e8b3ba0d205bf3312b9d5dbb7ce8bef83980aa7
 {
     'name': 'PBX Call Center',
     'version': '1.0.0',
@@ -36,6 +36,8 @@
     'assets': {
         'web.assets_backend': [
             'pbx_callcenter/static/src/pbx_callcenter.bundle.js',
+            'pbx_callcenter/static/src/**/*.xml',
+            'pbx_callcenter/static/src/**/*.scss',
         ],
     },
     'installable': True,

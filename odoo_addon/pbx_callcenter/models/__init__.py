@@ -8,3 +8,4 @@ from . import crm_lead
 from . import mail_activity
 from . import odoo_compat
 from . import pbx_originate
+from . import pbx_call_popup

@@ -10,6 +10,7 @@
 //   user  17: the "user" service (env.services.user)
 //         18: `user` in @web/core/user (the service is gone)
 //   list  17: view type "tree", 18: "list"
+//   URLs  17: /web#model=…&id=…, 18: /odoo/<model>/<id>
 import { session } from "@web/session";
 import type { OdooEnv, OdooUser, RpcFunction } from "./types";
 
@@ -42,6 +43,14 @@ export function odooMajorVersion(): number {
 /** The list view type: "tree" before 18, "list" from 18 on. */
 export function listViewType(): "list" | "tree" {
     return odooMajorVersion() >= 18 ? "list" : "tree";
+}
+
+/** The web client URL of a record's form view (for opening it in another tab). */
+export function recordUrl(model: string, id: number): string {
+    if (odooMajorVersion() >= 18) {
+        return `/odoo/${model.includes(".") ? model : `m-${model}`}/${id}`;
+    }
+    return `/web#id=${id}&model=${encodeURIComponent(model)}&view_type=form`;
 }
 
 // -----------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { App, type Component } from "@odoo/owl";
-import { REPO_ROOT } from "../fixtures";
+import { REPO as REPO_ROOT } from "./repo";
 
 // -----------------------------------------------------------------------------
 // Templates
@@ -43,7 +43,8 @@ export interface Mounted<C> {
     destroy(): void;
 }
 
-type ComponentClass<C> = (new (...args: never[]) => C) & typeof Component;
+/** Any component class (its props type aside): what `new App(...)` accepts. */
+type ComponentClass<C> = new (...args: any[]) => C;
 
 /** Mounts `Component` in a fresh <div> of document.body, with `{ test: true }`. */
 export async function mountComponent<C extends Component>(
@@ -52,7 +53,7 @@ export async function mountComponent<C extends Component>(
 ): Promise<Mounted<C>> {
     const target = document.createElement("div");
     document.body.appendChild(target);
-    const app = new App(ComponentClass, {
+    const app = new App(ComponentClass as unknown as typeof Component, {
         env: options.env ?? {},
         props: options.props ?? {},
         templates: loadTemplates(),

@@ -4,3 +4,10 @@ from . import test_auth
 from . import test_validation
 from . import test_idempotency
 from . import test_click_to_dial
+from . import test_matching
+from . import test_autocreate
+from . import test_activities
+from . import test_security
+from . import test_event_journal
+from . import test_provisioning
+from . import test_views

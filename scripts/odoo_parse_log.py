@@ -92,7 +92,9 @@ def main():
 
     try:
         with open(args.logfile, encoding='utf-8', errors='replace') as fh:
-            records = parse_records(fh)
+            raw_lines = fh.readlines()
+        records = parse_records(raw_lines)
+        hung = [l.strip() for l in raw_lines if l.startswith('# test_odoo.sh: HUNG')]
     except OSError as exc:
         print('  cannot read log %s: %s' % (args.logfile, exc))
         print('TIER2 %s: passed=0 failed=1' % args.label)
@@ -165,6 +167,9 @@ def main():
         extra += 1
     if unexpected:
         extra += 1
+    if hung:
+        extra += 1
+        problems.append(hung[0][len('# test_odoo.sh: '):])
     if args.exit_code != 0 and failed + extra == 0:
         extra += 1
         problems.append('odoo-bin exited with code %d although no test failed' % args.exit_code)

@@ -16,6 +16,8 @@
 #   RUN_DIR=dir                logs go to $RUN_DIR/odoo<major>.log (default <repo>/.run)
 #   KEEP_DB=1                  keep the test databases (default: dropped afterwards)
 #   ODOO_TEST_TIMEOUT=secs     per version (default 2400)
+#   ODOO_TEST_EXIT_GRACE=secs  kill odoo-bin that has not exited this long after printing its test
+#                              result (default 60; counted as a failure: a test left threads behind)
 #   ODOO_TEST_SERIAL=1         run versions one after the other instead of in parallel
 #
 # Tests run without demo data (--without-demo=all) so they are deterministic.
@@ -30,6 +32,7 @@ MODULE="${ODOO_TEST_MODULE:-pbx_callcenter}"
 TAGS="${ODOO_TEST_TAGS:-/$MODULE}"
 RUN_DIR="${RUN_DIR:-$REPO/.run}"
 TIMEOUT="${ODOO_TEST_TIMEOUT:-2400}"
+EXIT_GRACE="${ODOO_TEST_EXIT_GRACE:-60}"
 mkdir -p "$RUN_DIR"
 RUN_DIR="$(cd "$RUN_DIR" && pwd)"
 ADDONS="$(cd "$ADDONS" 2>/dev/null && pwd || echo "$ADDONS")"
@@ -125,7 +128,23 @@ run_one() {  # src major port
             --http-interface=127.0.0.1 --http-port="$port" \
             --max-cron-threads=0 --log-level=info --db_maxconn="${ODOO_TEST_DB_MAXCONN:-32}" \
             </dev/null
-    ) >>"$log" 2>&1
+    ) >>"$log" 2>&1 &
+    local opid=$! seen=0
+    # Watchdog: Odoo waits at exit for non-daemon threads (e.g. request threads a test left
+    # blocked). Once the result line is printed, give it EXIT_GRACE seconds, then kill it.
+    while kill -0 "$opid" 2>/dev/null; do
+        sleep 2
+        if [[ $seen == 0 ]] && grep -q -m1 ' odoo\.tests\.result: ' "$log"; then seen=$SECONDS; fi
+        if [[ $seen != 0 ]] && (( SECONDS - seen > EXIT_GRACE )); then
+            echo "# test_odoo.sh: HUNG: odoo-bin still running ${EXIT_GRACE}s after its odoo.tests.result line (non-daemon threads left by a test?): killed" >>"$log"
+            kill -TERM "$opid" 2>/dev/null          # timeout passes it on to Odoo (2nd signal: force quit)
+            sleep 5
+            pkill -KILL -P "$opid" 2>/dev/null
+            kill -KILL "$opid" 2>/dev/null
+            break
+        fi
+    done
+    wait "$opid"
     rc=$?
     # for test_all.sh's live tier: where this database is and whether the module got installed
     echo "$db" >"$RUN_DIR/odoo$major.db"

@@ -237,8 +237,9 @@ class PbxHttpCase(HttpCase):
 
         token: the connection's token by default, None for none. auth: how the token is sent
         ("bearer", "x-api-key" or "query"). raw: exact body bytes (data is then ignored).
-        json=False sends `data` form-encoded. The answer must be JSON (the contract says
-        always); anything else fails the test.
+        json=False sends `data` form-encoded. Every answer must be JSON (the contract says
+        always) with the keys and types of a valid example of tests/fixtures/responses.json;
+        anything else fails the test.
         """
         if token is _DEFAULT:
             token = self.token
@@ -282,6 +283,8 @@ class PbxHttpCase(HttpCase):
                       f"{response.text[:500]!r}")
         self.assertIn("application/json", response.headers.get("Content-Type", ""),
                       f"{method} {url}: the answer must be declared as JSON")
+        # every answer, success or error, has the keys and types of responses.json's examples
+        self.assertContractResponse(response.status_code, parsed)
         return response.status_code, parsed
 
     def call_in(self, phone, callid=None, extension="101", **kwargs):

@@ -135,6 +135,17 @@ class TestBlacklist(PbxHttpCase):
         self.assertFalse(self.auto_created("+84935123123"))
         self.assertEqual(len(self.popups()), popups, "no popup for a blocked number")
 
+    def test_a_missed_call_from_a_blocked_number_asks_for_no_call_back(self):
+        # blocking a number is meant to stop it bothering anyone: no popup, no record, and no
+        # "call back" task for a salesperson
+        self.env["phone.blacklist"].sudo()._add(["+84935123123"])
+        for _ in range(2):
+            body = self.call_out("0935123123", fields={"status": "NO ANSWER", "duration": 10})
+            self.assertIs(body["blocked"], True)
+            self.assertEqual(body["call"]["state"], "missed")
+        callbacks = self.env["mail.activity"].sudo().search([("pbx_callback_key", "!=", False)])
+        self.assertFalse(callbacks, f"call-back scheduled for a blocked number: {callbacks.mapped('summary')}")
+
     def test_blocking_a_number_from_a_call_blocks_its_next_calls(self):
         body = self.call_in("0903123456")
         self.assertIs(body["blocked"], False)

@@ -77,6 +77,10 @@ class TestAuth(PbxHttpCase):
                                  headers={"Authorization": f"bearer {self.token}"})
         self.assertEqual(status, 200, body)
 
+    def test_the_token_of_an_archived_connection_is_refused(self):
+        self.connection.with_user(self.manager).active = False
+        self.assertRefused("unauthorized")
+
     def test_a_token_of_a_disconnected_connection_is_refused(self):
         self.connection.with_user(self.manager).action_disconnect()
         self.assertRefused("unauthorized")

@@ -109,6 +109,19 @@ class TestMatching(PbxHttpCase):
         mine = self.make_partner("My Contact", phone="+84989464344", company_id=self.company.id)
         self.assertEqual(self.matched("0989464344"), ("res.partner", mine.id))
 
+    def test_a_lead_of_another_company_is_not_matched(self):
+        other = self.env["res.company"].create({"name": "Other Company", "country_id": self.vn.id})
+        self.make_lead("Other's Lead", phone="+84989464344", company_id=other.id)
+        self.assertIsNone(self.matched("0989464344"))
+
+    def test_the_owner_extension_is_the_extension_of_the_matched_records_salesperson(self):
+        self.make_partner("Sam's Customer", phone="+84989464344", user_id=self.salesperson2.id)
+        body = self.call_in("0989464344", extension="101")
+        self.assertEqual(body["owner_extension"], "102")
+        self.make_lead("Unowned Lead", phone="+84912345678", user_id=False)
+        body = self.call_in("0912345678", extension="101")
+        self.assertIsNone(body["owner_extension"])
+
     def test_a_number_sharing_only_the_last_eight_digits_is_not_matched(self):
         self.assertEqual(self.connection.tail_digits, 9)
         self.make_partner("Almost", phone="+84 88 946 4344")  # ...89464344, 9th digit differs

@@ -3,6 +3,7 @@ never causes a 500."""
 import json
 
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import PbxHttpCase, fixture_cases
 
@@ -197,6 +198,43 @@ class TestValidation(PbxHttpCase):
         status, body = self.post("call_in", raw=raw, content_type="application/json")
         self.assertNotEqual(status, 500, body)
         self.assertEqual(status, 200, body)
+
+    def test_a_lone_unicode_surrogate_is_refused_with_400_not_a_server_error(self):
+        # "\\ud800" is valid JSON syntax but no valid text: PostgreSQL cannot store it. The
+        # journal write must not turn it into a 500 (muted: the server logs its traceback).
+        for raw, field in (
+            (b'{"phone": "0989464344", "extension": "101", "callid": "a\\ud800b"}', "callid"),
+            (b'{"phone": "0989\\ud800464344", "extension": "101", "callid": "s-1"}', "phone"),
+            (b'{"phone": "0989464344", "extension": "101", "callid": "s-2", "x": "\\udfff"}', None),
+        ):
+            with self.subTest(raw=raw):
+                before = self.counts()
+                with mute_logger("odoo.sql_db", "odoo.http"):
+                    response = self.url_open(
+                        "/api/callcenter/call_in", data=raw, timeout=30,
+                        headers={"Authorization": f"Bearer {self.token}",
+                                 "Content-Type": "application/json"})
+                self.assertNotEqual(response.status_code, 500,
+                                    f"a lone surrogate crashes the route: {response.text[:200]!r}")
+                self.assertEqual(response.status_code, 400, response.text[:300])
+                body = response.json()
+                self.assertContractResponse(400, body)
+                if field:
+                    self.assertIn(field, body["error"]["fields"])
+                self.assertEqual(self.counts()[0], before[0], "no call written")
+
+    def test_deeply_nested_json_is_refused_with_400(self):
+        raw = b'{"phone": ' + b"[" * 20000 + b"]" * 20000 + b"}"
+        status, body = self.post("call_in", raw=raw, content_type="application/json")
+        self.assertError(status, body, "invalid_payload", ["_body"])
+
+    def test_negative_and_huge_json_numbers_are_refused_by_field(self):
+        self.assertInvalid(self.valid(callid=-5), ["callid"])
+        self.assertInvalid(self.valid(phone=-84989464344), ["phone"])
+        self.assertInvalid(self.valid(phone=10 ** 40), ["phone"])
+        raw = json.dumps(self.valid()).replace('"extension": "101"', '"extension": 1e400').encode()
+        status, body = self.post("call_in", raw=raw, content_type="application/json")
+        self.assertError(status, body, "invalid_payload", ["extension"])
 
     # ---- call_out fields -------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-# GENERATED from __manifest__.json by scripts/build.mjs — do not edit. sha256:e706ed909689669e97a61c789e8b3ba0d205bf3312b9d5dbb7ce8bef83980aa7
+# GENERATED from __manifest__.json by scripts/build.mjs — do not edit. sha256:2276d3c16354d5f12e3f72696c1c875fab902736b72d3a8bfc1ac01e3e4fa444
 {
     'name': 'PBX Call Center',
     'version': '1.0.0',
@@ -29,6 +29,7 @@
         'views/pbx_call_views.xml',
         'views/pbx_call_event_views.xml',
         'views/pbx_callcenter_menus.xml',
+        'views/pbx_extension_binding_views.xml',
     ],
     'demo': [
         'demo/pbx_callcenter_demo.xml',

@@ -24,9 +24,10 @@ from .originate import HttpRequest
 from .text import has_control_chars
 
 ZADARMA_INTERNAL = "/v1/pbx/internal/"
-YEASTAR_PAGE_SIZE = 100
-#: Yeastar pages read at most (10,000 extensions).
-MAX_PAGES = 100
+#: Small pages: click-to-dial's sender reads at most originate.MAX_ANSWER_BYTES of an answer.
+YEASTAR_PAGE_SIZE = 30
+#: Yeastar pages read at most (12,000 extensions).
+MAX_PAGES = 400
 
 
 class PbxApiError(ValueError):

@@ -9,3 +9,4 @@ from . import mail_activity
 from . import odoo_compat
 from . import pbx_originate
 from . import pbx_call_popup
+from . import pbx_extension_binding

@@ -166,14 +166,16 @@ export function manifestToPython(jsonText) {
 export const zodEnglishOnly = {
     name: "zod-english-only",
     setup(build) {
+        // The virtual module's name carries no absolute path: the bundle's comments (and so
+        // its bytes) must not depend on where the repository is checked out.
         build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
             /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)
-                ? { path: join(args.resolveDir, "../locales/en.js"), namespace: "zod-locales" }
+                ? { path: "zod/locales/en-only", namespace: "zod-locales", pluginData: join(args.resolveDir, "../locales") }
                 : undefined
         );
         build.onLoad({ filter: /.*/, namespace: "zod-locales" }, (args) => ({
-            contents: `export { default as en } from ${JSON.stringify(args.path)};\n`,
-            resolveDir: args.path.slice(0, Math.max(args.path.lastIndexOf("/"), args.path.lastIndexOf("\\"))),
+            contents: 'export { default as en } from "./en.js";\n',
+            resolveDir: args.pluginData,
             loader: "js",
         }));
     },

@@ -12,3 +12,4 @@ from . import test_event_journal
 from . import test_provisioning
 from . import test_views
 from . import test_extension_binding
+from . import test_popup_browser

@@ -1,5 +1,5 @@
 /** @odoo-module **/
-// GENERATED from web/src by scripts/build.mjs — do not edit. esbuild 0.28.2, sha256:6cb9ce083b5af11358a5f1a1331695949b0de3641c55efdd0338a8f1f3169627
+// GENERATED from web/src by scripts/build.mjs — do not edit. esbuild 0.28.2, sha256:5ff9e55943b196ee9d9dd9b1dc46b14f7be32b2805c60606dbf4ebf2a0d7e79b
 var __defProp = Object.defineProperty;
 var __export = (target, all) => {
   for (var name in all)
@@ -181,7 +181,7 @@ __export(external_exports, {
   lazy: () => lazy,
   length: () => _length,
   literal: () => literal,
-  locales: () => en_exports,
+  locales: () => en_only_exports,
   looseObject: () => looseObject,
   looseRecord: () => looseRecord,
   lowercase: () => _lowercase,
@@ -562,7 +562,7 @@ __export(core_exports2, {
   isValidIBAN: () => isValidIBAN,
   isValidIPv6: () => isValidIPv6,
   isValidJWT: () => isValidJWT,
-  locales: () => en_exports,
+  locales: () => en_only_exports,
   memoizer: () => memoizer,
   mergeValues: () => mergeValues,
   meta: () => meta,
@@ -3836,9 +3836,9 @@ function isBackEdge(ctx, value) {
   return backEdges !== void 0 && isRef(value) && backEdges.has(value);
 }
 
-// zod-locales:/work/main/node_modules/zod/v4/locales/en.js
-var en_exports = {};
-__export(en_exports, {
+// zod-locales:zod/locales/en-only
+var en_only_exports = {};
+__export(en_only_exports, {
   en: () => en_default
 });
 

@@ -1,4 +1,4 @@
-# GENERATED from __manifest__.json by scripts/build.mjs — do not edit. sha256:2276d3c16354d5f12e3f72696c1c875fab902736b72d3a8bfc1ac01e3e4fa444
+# GENERATED from __manifest__.json by scripts/build.mjs — do not edit. sha256:bfe2ca7f2ab2c18290aa5aafaf39a260fae287f35fcc1fee2ff64fdd8fe82260
 {
     'name': 'PBX Call Center',
     'version': '1.0.0',
@@ -39,6 +39,9 @@
             'pbx_callcenter/static/src/pbx_callcenter.bundle.js',
             'pbx_callcenter/static/src/**/*.xml',
             'pbx_callcenter/static/src/**/*.scss',
+        ],
+        'web.assets_tests': [
+            'pbx_callcenter/static/tests/pbx_callcenter.tours.js',
         ],
     },
     'installable': True,

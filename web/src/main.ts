@@ -14,3 +14,7 @@ export { CallPopupStack };
 
 registry.category("services").add(CALL_POPUP_SERVICE, callPopupService);
 registry.category("main_components").add("pbx_callcenter.CallPopupStack", { Component: CallPopupStack, props: {} });
+
+// ---- extension binding screen, recording player (they register themselves) ------------
+import "./components/extension_binding/register";
+import "./components/recording_player/register";

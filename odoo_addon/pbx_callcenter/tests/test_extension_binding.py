@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 
 from ..lib import extension_binding as contract
 from ..lib import originate
@@ -405,3 +405,34 @@ class TestExtensionBinding(TransactionCase):
         self.assertTrue(message, "the recording link survives the HTML sanitizer")
         self.assertIn(f'href="{url}"', message[0].body)
 
+
+@tagged("post_install", "-at_install")
+class TestExtensionBindingTour(HttpCase):
+    """In a real browser (Chromium), on the real web client: web/src/tours/*_tour.ts."""
+
+    def test_menu_is_for_managers(self):
+        menu = self.env.ref("pbx_callcenter.pbx_extension_binding_menu")
+        self.assertEqual(menu.parent_id, self.env.ref("pbx_callcenter.pbx_callcenter_menu_config"))
+        self.assertEqual(menu.groups_id, self.env.ref("pbx_callcenter.pbx_callcenter_group_manager"))
+        self.assertEqual(menu.action.tag, "pbx_callcenter.extension_binding")
+
+    def test_an_admin_binds_an_extension_on_the_screen(self):
+        connection = self.env["pbx.connection"].create({"name": "Tour PBX", "kind": "generic"})
+        extension = self.env["pbx.extension"].create({"connection_id": connection.id, "name": "7001"})
+        agent = new_test_user(self.env, "pbx_tour_agent", context=USER_CTX, name="Tour Agent",
+                              email="tour.agent@example.com")
+        self.start_tour("/web#action=pbx_callcenter.pbx_extension_binding_action",
+                        "pbx_callcenter_extension_binding", login="admin")
+        self.env.invalidate_all()
+        self.assertEqual(extension.user_id, agent)
+        self.assertTrue(extension.is_default)
+
+    def test_the_call_form_plays_the_recording(self):
+        connection = self.env["pbx.connection"].create({"name": "Tour PBX", "kind": "generic"})
+        call = self.env["pbx.call"].create({
+            "connection_id": connection.id, "callid": "tour-rec-1", "direction": "in",
+            "state": "ended", "phone": "+84989464344", "start_date": "2026-01-05 10:00:00",
+            "recording_url": "https://pbx.example.com/rec/tour-101.wav",
+        })
+        self.start_tour(f"/web#id={call.id}&model=pbx.call&view_type=form",
+                        "pbx_callcenter_recording_player", login="admin")

@@ -1,5 +1,5 @@
 /** @odoo-module **/
-// GENERATED from web/src by scripts/build.mjs — do not edit. esbuild 0.28.2, sha256:5ff9e55943b196ee9d9dd9b1dc46b14f7be32b2805c60606dbf4ebf2a0d7e79b
+// GENERATED from web/src by scripts/build.mjs — do not edit. esbuild 0.28.2, sha256:128dccb56c5a86feae6dc954b395b7415f6e3aa578447d927bee3558a7ae2b55
 var __defProp = Object.defineProperty;
 var __export = (target, all) => {
   for (var name in all)
@@ -1013,14 +1013,14 @@ function partial(Class2, schema, mask, name = "partial") {
   let checks = schema._zod.def.checks;
   if (checks && checks.length > 0)
     throw new Error(`.${name}() cannot be used on object schemas containing refinements`);
-  let selected = mask ? new Set(maskedKeys(schema, mask)) : void 0, newShape = {};
-  return mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), Class2 && ((value, key) => selected && !selected.has(key) ? value : new Class2({ type: "optional", innerType: value }))), clone(schema, mergeDefs(schema._zod.def, { shape: newShape, checks: [] }));
+  let selected2 = mask ? new Set(maskedKeys(schema, mask)) : void 0, newShape = {};
+  return mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), Class2 && ((value, key) => selected2 && !selected2.has(key) ? value : new Class2({ type: "optional", innerType: value }))), clone(schema, mergeDefs(schema._zod.def, { shape: newShape, checks: [] }));
 }
 function required(Class2, schema, mask) {
-  let selected = mask ? new Set(maskedKeys(schema, mask)) : void 0, newShape = {};
+  let selected2 = mask ? new Set(maskedKeys(schema, mask)) : void 0, newShape = {};
   return mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), (value, key) => (
     // overwrite with non-optional
-    selected && !selected.has(key) ? value : new Class2({ type: "nonoptional", innerType: value })
+    selected2 && !selected2.has(key) ? value : new Class2({ type: "nonoptional", innerType: value })
   )), clone(schema, mergeDefs(schema._zod.def, { shape: newShape }));
 }
 function aborted(x, startIndex = 0) {
@@ -3989,12 +3989,12 @@ function compileValidator(schema, parser) {
     return parser;
   }
 }
-function compile(schema, options) {
+function compile(schema, options2) {
   try {
     let parser = compileFn(schema), clone2 = withParser(schema, parser);
     return clone2._zod.bag.validator = compileValidator(schema, parser), clone2;
   } catch (err) {
-    if (options?.strict)
+    if (options2?.strict)
       throw err;
     return schema;
   }
@@ -4027,7 +4027,7 @@ function installCompiledUserMethods(target, source, parser) {
     };
   }
 }
-function compileFn(schema, options) {
+function compileFn(schema, options2) {
   let recursive2 = !0;
   try {
     recursive2 = isRecursiveSchema(schema);
@@ -4040,10 +4040,10 @@ function compileFn(schema, options) {
     constantCounter: 0,
     varCounter: 0,
     definite: !0
-  }, doc = new Doc(["input"]), outputAccessor = generateCheck(doc, ctx, schema, "input", !options?.assertOnly);
+  }, doc = new Doc(["input"]), outputAccessor = generateCheck(doc, ctx, schema, "input", !options2?.assertOnly);
   doc.write(outputAccessor === null ? "return true;" : `return ${outputAccessor};`);
   let constantNames = ["INVALID", ...ctx.constants.keys()], constantValues = [INVALID, ...ctx.constants.values()], code = doc.content.join(`
-`), fullCode = options?.debug ? constantNames.length > 0 ? `// Constants: ${constantNames.join(", ")}
+`), fullCode = options2?.debug ? constantNames.length > 0 ? `// Constants: ${constantNames.join(", ")}
 ${code}` : code : "", F = Function, factoryCode = `return (input) => {
 ${code}
 }`, fn;
@@ -4052,7 +4052,7 @@ ${code}
   } catch (err) {
     throw new ZodCompileUnsupportedError(`this schema (generated code failed to evaluate: ${err.message})`);
   }
-  return options?.debug && (fn.code = fullCode), fn.definite = ctx.definite, fn;
+  return options2?.debug && (fn.code = fullCode), fn.definite = ctx.definite, fn;
 }
 function addConstant(ctx, value) {
   for (let [name2, v] of ctx.constants)
@@ -4925,23 +4925,23 @@ function getTupleOptStart2(items, key) {
   return 0;
 }
 function generateUnionCheck(doc, ctx, schema, accessor) {
-  let def = schema._zod.def, options = def.options;
+  let def = schema._zod.def, options2 = def.options;
   if (def.discriminator)
     return generateDiscriminatedUnionCheck(doc, ctx, def, accessor);
   if (def.inclusive === !1)
     throw new ZodCompileUnsupportedError("exclusive unions (z.xor)");
-  if (options.length === 0)
+  if (options2.length === 0)
     return doc.write("return INVALID;"), accessor;
-  if (options.length === 1)
-    return generateCheck(doc, ctx, options[0], accessor);
-  if (options.every((opt) => opt._zod.def.type === "literal" && !opt._zod.def.checks?.length)) {
-    let values = new Set(options.flatMap((opt) => opt._zod.def.values)), valuesConst = addConstant(ctx, values);
+  if (options2.length === 1)
+    return generateCheck(doc, ctx, options2[0], accessor);
+  if (options2.every((opt) => opt._zod.def.type === "literal" && !opt._zod.def.checks?.length)) {
+    let values = new Set(options2.flatMap((opt) => opt._zod.def.values)), valuesConst = addConstant(ctx, values);
     return doc.write(`if (!${valuesConst}.has(${accessor})) return INVALID;`), accessor;
   }
   let outputVar = newVar(ctx);
   doc.write(`let ${outputVar};`);
-  for (let i = 0; i < options.length; i++) {
-    let opt = options[i];
+  for (let i = 0; i < options2.length; i++) {
+    let opt = options2[i];
     i === 0 ? doc.write(`${outputVar} = (() => {`) : doc.write(`if (${outputVar} === INVALID) ${outputVar} = (() => {`), doc.indented((d) => {
       let branchOutput = generateCheck(d, ctx, opt, accessor);
       d.write(`return ${branchOutput};`);
@@ -5869,26 +5869,26 @@ function _array(Class2, element, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _union(Class2, options, params) {
+function _union(Class2, options2, params) {
   return new Class2({
     type: "union",
-    options,
+    options: options2,
     ...normalizeParams(params)
   });
 }
-function _xor(Class2, options, params) {
+function _xor(Class2, options2, params) {
   return new Class2({
     type: "union",
-    options,
+    options: options2,
     inclusive: !1,
     ...normalizeParams(params)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _discriminatedUnion(Class2, discriminator, options, params) {
+function _discriminatedUnion(Class2, discriminator, options2, params) {
   return new Class2({
     type: "union",
-    options,
+    options: options2,
     discriminator,
     ...normalizeParams(params)
   });
@@ -6300,11 +6300,11 @@ Set the \`cycles\` parameter to \`"ref"\` to resolve cyclical schemas with defs.
   ctx.external && (ctx.sharedDefsExtractedFor = ctx.external);
 }
 function compactTypeUnion(schema) {
-  let options = schema.anyOf;
-  if (!Array.isArray(options) || options.length === 0 || schema.type !== void 0)
+  let options2 = schema.anyOf;
+  if (!Array.isArray(options2) || options2.length === 0 || schema.type !== void 0)
     return;
   let types = [];
-  for (let option of options) {
+  for (let option of options2) {
     if (!option || typeof option != "object")
       return;
     compactTypeUnion(option);
@@ -6708,11 +6708,11 @@ var objectProcessor = (schema, ctx, _json, params) => {
     path: [...params.path, "additionalProperties"]
   })) : ctx.io === "output" && (json2.additionalProperties = !1);
 }, unionProcessor = (schema, ctx, json2, params) => {
-  let def = schema._zod.def, isExclusive = def.inclusive === !1, options = def.options.map((x, i) => processSchema(x, ctx, {
+  let def = schema._zod.def, isExclusive = def.inclusive === !1, options2 = def.options.map((x, i) => processSchema(x, ctx, {
     ...params,
     path: [...params.path, isExclusive ? "oneOf" : "anyOf", i]
   }));
-  isExclusive ? json2.oneOf = options : json2.anyOf = options;
+  isExclusive ? json2.oneOf = options2 : json2.anyOf = options2;
 }, intersectionProcessor = (schema, ctx, json2, params) => {
   let def = schema._zod.def, a = processSchema(def.left, ctx, {
     ...params,
@@ -8080,20 +8080,20 @@ function looseObject(shape, params) {
 var ZodUnion = /* @__PURE__ */ $constructor("ZodUnion", (inst, def) => {
   $ZodUnion.init(inst, def), ZodType.init(inst, def), inst._zod.processJSONSchema = (ctx, json2, params) => unionProcessor(inst, ctx, json2, params), inst.options = def.options;
 });
-function union(options, params) {
+function union(options2, params) {
   return new ZodUnion({
     type: "union",
-    options,
+    options: options2,
     ...util_exports.normalizeParams(params)
   });
 }
 var ZodXor = /* @__PURE__ */ $constructor("ZodXor", (inst, def) => {
   ZodUnion.init(inst, def), $ZodXor.init(inst, def), inst._zod.processJSONSchema = (ctx, json2, params) => unionProcessor(inst, ctx, json2, params), inst.options = def.options;
 });
-function xor(options, params) {
+function xor(options2, params) {
   return new ZodXor({
     type: "union",
-    options,
+    options: options2,
     inclusive: !1,
     ...util_exports.normalizeParams(params)
   });
@@ -8101,10 +8101,10 @@ function xor(options, params) {
 var ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("ZodDiscriminatedUnion", (inst, def) => {
   ZodUnion.init(inst, def), $ZodDiscriminatedUnion.init(inst, def);
 });
-function discriminatedUnion(discriminator, options, params) {
+function discriminatedUnion(discriminator, options2, params) {
   return new ZodDiscriminatedUnion({
     type: "union",
-    options,
+    options: options2,
     discriminator,
     ...util_exports.normalizeParams(params)
   });
@@ -8992,11 +8992,11 @@ function convertSchema(schema, ctx) {
     return schema ? z.any() : z.never();
   let baseSchema = convertBaseSchema(schema, ctx), hasExplicitType = schema.type || schema.enum !== void 0 || schema.const !== void 0;
   if (schema.anyOf && Array.isArray(schema.anyOf)) {
-    let options = schema.anyOf.map((s) => convertSchema(s, ctx)), anyOfUnion = z.union(options);
+    let options2 = schema.anyOf.map((s) => convertSchema(s, ctx)), anyOfUnion = z.union(options2);
     baseSchema = hasExplicitType ? z.intersection(baseSchema, anyOfUnion) : anyOfUnion;
   }
   if (schema.oneOf && Array.isArray(schema.oneOf)) {
-    let options = schema.oneOf.map((s) => convertSchema(s, ctx)), oneOfUnion = z.xor(options);
+    let options2 = schema.oneOf.map((s) => convertSchema(s, ctx)), oneOfUnion = z.xor(options2);
     baseSchema = hasExplicitType ? z.intersection(baseSchema, oneOfUnion) : oneOfUnion;
   }
   if (schema.allOf && Array.isArray(schema.allOf))
@@ -9416,8 +9416,8 @@ var CALL_NOTIFICATION = "pbx_callcenter/call", CALL_POPUP_SERVICE = "pbx_callcen
   deps;
   now;
   openWindow;
-  constructor(deps, options = {}) {
-    this.deps = deps, this.now = options.now ?? (() => Date.now()), this.openWindow = options.openWindow ?? ((url2) => window.open(url2, "_blank", "noopener")), this.state = reactive({ cards: this.stack, ignored: 0 });
+  constructor(deps, options2 = {}) {
+    this.deps = deps, this.now = options2.now ?? (() => Date.now()), this.openWindow = options2.openWindow ?? ((url2) => window.open(url2, "_blank", "noopener")), this.state = reactive({ cards: this.stack, ignored: 0 });
   }
   // ---- bus ------------------------------------------------------------------------
   /** Handles one bus payload; returns whether it was accepted. Never throws. */
@@ -9664,6 +9664,395 @@ var CallPopupStack = class extends Component2 {
 
 // web/src/odoo/registry.ts
 import { registry as registry2 } from "@web/core/registry";
+
+// web/src/components/extension_binding/extension_binding.ts
+import { Component as Component3, onWillStart, useState as useState2 } from "@odoo/owl";
+
+// web/src/lib/extension_binding.ts
+function cellKey(userId, connectionId) {
+  return `${userId}:${connectionId}`;
+}
+function initialSelection(data) {
+  let selection = {};
+  for (let user of data.users)
+    for (let connection of data.connections)
+      selection[cellKey(user.id, connection.id)] = user.bindings[String(connection.id)] ?? null;
+  return selection;
+}
+function selected(selection, userId, connectionId) {
+  return selection[cellKey(userId, connectionId)] ?? null;
+}
+function select(selection, userId, connectionId, extensionId) {
+  return { ...selection, [cellKey(userId, connectionId)]: extensionId };
+}
+function extensionsOf(data, connectionId) {
+  return data.extensions[String(connectionId)] ?? [];
+}
+function hiddenOwners(data) {
+  let shown = /* @__PURE__ */ new Set();
+  for (let user of data.users)
+    for (let extensionId of Object.values(user.bindings))
+      shown.add(extensionId);
+  let hidden = /* @__PURE__ */ new Map();
+  for (let rows of Object.values(data.extensions))
+    for (let row of rows)
+      row.user_id !== null && !shown.has(row.id) && hidden.set(row.id, row.user_id);
+  return hidden;
+}
+function owners(data, selection) {
+  let result = hiddenOwners(data);
+  for (let [key, extensionId] of Object.entries(selection))
+    extensionId !== null && result.set(extensionId, Number(key.split(":")[0]));
+  return result;
+}
+function options(data, selection, userId, connectionId, taken = owners(data, selection)) {
+  return extensionsOf(data, connectionId).filter((extension) => {
+    let owner = taken.get(extension.id);
+    return owner === void 0 || owner === userId;
+  });
+}
+function computeChanges(data, selection) {
+  let shown = /* @__PURE__ */ new Set();
+  for (let user of data.users)
+    for (let extensionId of Object.values(user.bindings))
+      shown.add(extensionId);
+  let wanted = /* @__PURE__ */ new Map();
+  for (let [key, extensionId] of Object.entries(selection))
+    extensionId !== null && wanted.set(extensionId, Number(key.split(":")[0]));
+  let changes = [];
+  for (let connection of data.connections)
+    for (let extension of extensionsOf(data, connection.id)) {
+      if (!shown.has(extension.id) && !wanted.has(extension.id))
+        continue;
+      let userId = wanted.get(extension.id) ?? null;
+      userId !== extension.user_id && changes.push({ extension_id: extension.id, user_id: userId, previous_user_id: extension.user_id });
+    }
+  return changes;
+}
+function changedCells(data, selection) {
+  let initial = initialSelection(data);
+  return new Set(Object.keys(selection).filter((key) => (initial[key] ?? null) !== selection[key]));
+}
+function rebase(oldData, selection, newData) {
+  let result = initialSelection(newData), exists = new Set(Object.values(newData.extensions).flatMap((rows) => rows.map((row) => row.id)));
+  for (let key of changedCells(oldData, selection)) {
+    let extensionId = selection[key];
+    if (!(key in result) || extensionId !== null && !exists.has(extensionId))
+      continue;
+    let [userId, connectionId] = key.split(":").map(Number), taken = owners(newData, result), owner = extensionId === null ? void 0 : taken.get(extensionId);
+    (owner === void 0 || owner === userId) && (result = select(result, userId, connectionId, extensionId));
+  }
+  return result;
+}
+function applyPairs(selection, connectionId, pairs) {
+  let result = selection;
+  for (let pair of pairs)
+    result = select(result, pair.user_id, connectionId, pair.extension_id);
+  return result;
+}
+function filterUsers(users, query, kind) {
+  let needle = query.trim().toLowerCase();
+  return users.filter(
+    (user) => (kind === "all" || user.kind === kind) && (!needle || [user.name, user.login, user.email ?? ""].some((text) => text.toLowerCase().includes(needle)))
+  );
+}
+function pastedLines(text) {
+  return text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
+}
+
+// web/src/schemas/extension_binding.ts
+var USER_KINDS = ["internal", "portal", "public"], userKindSchema = external_exports.enum(USER_KINDS), emailKeySchema = external_exports.string().regex(/^[^@\sA-Z<>]+@[^@\sA-Z<>]+$/), connectionKeySchema = external_exports.string().regex(/^[1-9]\d*$/), bindingConnectionSchema = external_exports.strictObject({
+  id: recordIdSchema,
+  name: external_exports.string().min(1),
+  kind: external_exports.string().min(1),
+  can_import: external_exports.boolean()
+}), bindingExtensionSchema = external_exports.strictObject({
+  id: recordIdSchema,
+  name: external_exports.string().min(1),
+  email: external_exports.string().min(1).nullable(),
+  user_id: recordIdSchema.nullable()
+}), bindingUserSchema = external_exports.strictObject({
+  id: recordIdSchema,
+  name: external_exports.string(),
+  login: external_exports.string(),
+  email: external_exports.string().min(1).nullable(),
+  kind: userKindSchema,
+  /** connection id -> the extension the user holds there (their default one first). */
+  bindings: external_exports.record(connectionKeySchema, recordIdSchema)
+}), bindingDataSchema = external_exports.strictObject({
+  connections: external_exports.array(bindingConnectionSchema),
+  users: external_exports.array(bindingUserSchema),
+  extensions: external_exports.record(connectionKeySchema, external_exports.array(bindingExtensionSchema))
+}).superRefine((data, ctx) => {
+  let connectionIds = data.connections.map((connection) => String(connection.id));
+  new Set(connectionIds).size !== connectionIds.length && ctx.addIssue({ code: "custom", path: ["connections"], message: "connection ids are unique" }), Object.keys(data.extensions).sort().join() !== [...connectionIds].sort().join() && ctx.addIssue({ code: "custom", path: ["extensions"], message: "one extension list per connection" });
+  let owner = /* @__PURE__ */ new Map();
+  for (let [connectionId, rows] of Object.entries(data.extensions)) {
+    let names = /* @__PURE__ */ new Set();
+    for (let row of rows)
+      (owner.has(row.id) || names.has(row.name)) && ctx.addIssue({ code: "custom", path: ["extensions", connectionId], message: `extension ${row.name} listed twice` }), names.add(row.name), owner.set(row.id, [connectionId, row.user_id]);
+  }
+  let userIds = /* @__PURE__ */ new Set();
+  for (let user of data.users) {
+    userIds.has(user.id) && ctx.addIssue({ code: "custom", path: ["users"], message: `user ${user.id} listed twice` }), userIds.add(user.id);
+    for (let [connectionId, extensionId] of Object.entries(user.bindings)) {
+      let [ownerConnection, ownerUser] = owner.get(extensionId) ?? [null, null];
+      (ownerConnection !== connectionId || ownerUser !== user.id) && ctx.addIssue({
+        code: "custom",
+        path: ["users"],
+        message: `user ${user.id}: extension ${extensionId} is not theirs on connection ${connectionId}`
+      });
+    }
+  }
+}), autoBindPairSchema = external_exports.strictObject({
+  user_id: recordIdSchema,
+  user_name: external_exports.string(),
+  extension_id: recordIdSchema,
+  extension_name: external_exports.string().min(1),
+  email: emailKeySchema
+}), autoBindResultSchema = external_exports.strictObject({
+  connection_id: recordIdSchema,
+  pairs: external_exports.array(autoBindPairSchema),
+  ambiguous: external_exports.array(emailKeySchema)
+}).refine(
+  (result) => new Set(result.pairs.map((pair) => pair.user_id)).size === result.pairs.length && new Set(result.pairs.map((pair) => pair.extension_id)).size === result.pairs.length,
+  { path: ["pairs"], message: "a user or an extension is paired once" }
+), saveResultSchema = external_exports.strictObject({
+  changed: external_exports.number().int().nonnegative(),
+  data: bindingDataSchema
+}), numbersSchema = external_exports.array(external_exports.string().min(1)), addResultSchema = external_exports.strictObject({
+  created: numbersSchema,
+  updated: numbersSchema,
+  unchanged: numbersSchema,
+  data: bindingDataSchema
+}), importResultSchema = addResultSchema.extend({
+  fetched: external_exports.number().int().nonnegative()
+});
+
+// web/src/components/extension_binding/extension_binding.ts
+var BINDING_MODEL = "pbx.extension.binding", EXTENSION_BINDING_ACTION = "pbx_callcenter.extension_binding", BindingResultError = class extends Error {
+}, ExtensionBinding = class extends Component3 {
+  static template = "pbx_callcenter.ExtensionBinding";
+  // a client action receives action, actionId, className, updateActionState…
+  static props = ["*"];
+  setup() {
+    this.orm = useService("orm"), this.notification = useService("notification"), this.state = useState2({
+      data: null,
+      selection: {},
+      busy: !1,
+      saves: 0,
+      error: null,
+      query: "",
+      kind: "all",
+      autoBind: null,
+      adding: null
+    }), onWillStart(() => this.load());
+  }
+  // ---- server calls -----------------------------------------------------------
+  /** Calls a method of pbx.extension.binding and checks its result against `schema`. */
+  async call(method, args, schema) {
+    let result = await this.orm.call(BINDING_MODEL, method, args), parsed = schema.safeParse(result);
+    if (!parsed.success) {
+      console.error(`pbx_callcenter: ${method} returned an unexpected result`, parsed.error.issues, result);
+      let message = _t("The server answered something unexpected; reload the page.");
+      throw this.state.error = message, new BindingResultError(message);
+    }
+    return parsed.data;
+  }
+  /** Runs `work` with the buttons disabled; RPC errors are left to Odoo's error dialog. */
+  async busy(work) {
+    if (!this.state.busy) {
+      this.state.busy = !0;
+      try {
+        return await work();
+      } catch (error2) {
+        if (error2 instanceof BindingResultError)
+          return;
+        throw error2;
+      } finally {
+        this.state.busy = !1;
+      }
+    }
+  }
+  async load() {
+    try {
+      this.setData(await this.call("get_binding_data", [], bindingDataSchema), !1);
+    } catch (error2) {
+      if (!(error2 instanceof BindingResultError))
+        throw error2;
+    }
+  }
+  /** New server data; unsaved edits are kept when `keepEdits` and still possible. */
+  setData(data, keepEdits) {
+    let old = this.state.data;
+    this.state.selection = keepEdits && old ? rebase(old, this.state.selection, data) : initialSelection(data), this.state.data = data, this.state.error = null;
+  }
+  // ---- what the template shows ------------------------------------------------------
+  get connections() {
+    return this.state.data?.connections ?? [];
+  }
+  get users() {
+    return filterUsers(this.state.data?.users ?? [], this.state.query, this.state.kind);
+  }
+  get changes() {
+    return this.state.data ? computeChanges(this.state.data, this.state.selection) : [];
+  }
+  get changed() {
+    return this.state.data ? changedCells(this.state.data, this.state.selection) : /* @__PURE__ */ new Set();
+  }
+  get taken() {
+    return this.state.data ? owners(this.state.data, this.state.selection) : /* @__PURE__ */ new Map();
+  }
+  options(userId, connectionId, taken) {
+    return this.state.data ? options(this.state.data, this.state.selection, userId, connectionId, taken) : [];
+  }
+  selected(userId, connectionId) {
+    return selected(this.state.selection, userId, connectionId);
+  }
+  extensionLabel(extension) {
+    return extension.email ? `${extension.name} (${extension.email})` : extension.name;
+  }
+  kindLabel(kind) {
+    switch (kind) {
+      case "internal":
+        return _t("Internal");
+      case "portal":
+        return _t("Portal");
+      case "public":
+        return _t("Public");
+    }
+  }
+  get kindFilters() {
+    return [
+      { value: "all", label: _t("All users") },
+      { value: "internal", label: _t("Internal users") },
+      { value: "portal", label: _t("Portal users") },
+      { value: "public", label: _t("Public user") }
+    ];
+  }
+  // ---- editing -------------------------------------------------------------------------
+  onSelect(userId, connectionId, ev) {
+    let value = ev.target.value;
+    this.state.selection = select(this.state.selection, userId, connectionId, value ? Number(value) : null);
+  }
+  onQuery(ev) {
+    this.state.query = ev.target.value;
+  }
+  onKind(ev) {
+    this.state.kind = ev.target.value;
+  }
+  discard() {
+    this.state.data && (this.state.selection = initialSelection(this.state.data));
+  }
+  async save() {
+    let changes = this.changes;
+    if (!changes.length) {
+      this.notification.add(_t("Nothing to save."), { type: "info" });
+      return;
+    }
+    await this.busy(async () => {
+      let result = await this.call("save_bindings", [changes], saveResultSchema);
+      this.setData(result.data, !1), this.state.saves++, this.notification.add(_t("%s extension binding(s) saved.", result.changed), { type: "success" });
+    });
+  }
+  // ---- auto-bind -------------------------------------------------------------------------
+  async autoBind(connection) {
+    await this.busy(async () => {
+      let result = await this.call("auto_bind", [connection.id], autoBindResultSchema);
+      if (!result.pairs.length) {
+        let message = result.ambiguous.length ? _t("No user and extension share an e-mail only with each other (ambiguous: %s).", result.ambiguous.join(", ")) : _t("No unbound extension of %s shares an e-mail with a user who has none.", connection.name);
+        this.notification.add(message, { type: "warning" });
+        return;
+      }
+      this.state.autoBind = { ...result, connection };
+    });
+  }
+  /** The admin confirmed: the pairs join the pending edits, and everything is saved. */
+  async confirmAutoBind() {
+    let proposal = this.state.autoBind;
+    proposal && (this.state.autoBind = null, this.state.selection = applyPairs(this.state.selection, proposal.connection.id, proposal.pairs), await this.save());
+  }
+  cancelAutoBind() {
+    this.state.autoBind = null;
+  }
+  // ---- extensions: from the PBX, by hand -------------------------------------------------------
+  async importExtensions(connection) {
+    await this.busy(async () => {
+      let result = await this.call("import_extensions", [connection.id], importResultSchema);
+      this.setData(result.data, !0), this.notification.add(
+        _t(
+          "%s: %s extension(s) read, %s new, %s e-mail(s) updated.",
+          connection.name,
+          result.fetched,
+          result.created.length,
+          result.updated.length
+        ),
+        { type: "success" }
+      );
+    });
+  }
+  openAdd(connection) {
+    this.state.adding = { connection, text: "" };
+  }
+  onAddText(ev) {
+    this.state.adding && (this.state.adding.text = ev.target.value);
+  }
+  cancelAdd() {
+    this.state.adding = null;
+  }
+  async confirmAdd() {
+    let adding = this.state.adding, lines = adding ? pastedLines(adding.text) : [];
+    if (!adding || !lines.length) {
+      this.notification.add(_t("Type or paste at least one extension number."), { type: "warning" });
+      return;
+    }
+    await this.busy(async () => {
+      let result = await this.call("add_extensions", [adding.connection.id, lines], addResultSchema);
+      this.state.adding = null, this.setData(result.data, !0);
+      let message = result.unchanged.length ? _t("%s extension(s) added; already there: %s.", result.created.length, result.unchanged.join(", ")) : _t("%s extension(s) added.", result.created.length);
+      this.notification.add(message, { type: "success" });
+    });
+  }
+};
+
+// web/src/components/extension_binding/register.ts
+registry2.category("actions").add(EXTENSION_BINDING_ACTION, ExtensionBinding);
+
+// web/src/components/recording_player/recording_player.ts
+import { Component as Component4 } from "@odoo/owl";
+
+// web/src/lib/recording.ts
+function playableRecordingUrl(value) {
+  if (typeof value != "string" || !value.trim())
+    return null;
+  let url2;
+  try {
+    url2 = new URL(value.trim());
+  } catch {
+    return null;
+  }
+  return url2.protocol === "http:" || url2.protocol === "https:" ? url2.href : null;
+}
+
+// web/src/components/recording_player/recording_player.ts
+var RECORDING_PLAYER_WIDGET = "pbx_recording_player", RecordingPlayer = class extends Component4 {
+  static template = "pbx_callcenter.RecordingPlayer";
+  static props = {
+    id: { type: String, optional: !0 },
+    name: { type: String },
+    readonly: { type: Boolean, optional: !0 },
+    record: { type: Object }
+  };
+  get url() {
+    return playableRecordingUrl(this.props.record.data[this.props.name]);
+  }
+}, recordingPlayerField = {
+  component: RecordingPlayer,
+  supportedTypes: ["char"]
+};
+
+// web/src/components/recording_player/register.ts
+registry2.category("fields").add(RECORDING_PLAYER_WIDGET, recordingPlayerField);
 
 // web/src/main.ts
 registry2.category("services").add(CALL_POPUP_SERVICE, callPopupService);

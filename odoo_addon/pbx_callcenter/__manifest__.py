@@ -1,4 +1,4 @@
-# GENERATED from __manifest__.json by scripts/build.mjs — do not edit. sha256:bfe2ca7f2ab2c18290aa5aafaf39a260fae287f35fcc1fee2ff64fdd8fe82260
+# GENERATED from __manifest__.json by scripts/build.mjs — do not edit. sha256:444001c58811836aade34fcd736a1b45fde15713937d087ddb17fad717f6824d
 {
     'name': 'PBX Call Center',
     'version': '1.0.0',
@@ -25,6 +25,7 @@
         'security/ir.model.access.csv',
         'views/pbx_connection_views.xml',
         'views/pbx_originate_views.xml',
+        'views/pbx_phone_widget_views.xml',
         'views/pbx_extension_views.xml',
         'views/pbx_call_views.xml',
         'views/pbx_call_event_views.xml',

@@ -18,3 +18,4 @@ registry.category("main_components").add("pbx_callcenter.CallPopupStack", { Comp
 // ---- extension binding screen, recording player (they register themselves) ------------
 import "./components/extension_binding/register";
 import "./components/recording_player/register";
+import "./components/click_to_dial/register";

@@ -1,5 +1,5 @@
 /** @odoo-module **/
-// GENERATED from web/src by scripts/build.mjs — do not edit. esbuild 0.28.2, sha256:128dccb56c5a86feae6dc954b395b7415f6e3aa578447d927bee3558a7ae2b55
+// GENERATED from web/src by scripts/build.mjs — do not edit. esbuild 0.28.2, sha256:4acb737e1d177390a588a48d00883ddd40e2d9faf51b2acbe54c9ce2b194f00a
 var __defProp = Object.defineProperty;
 var __export = (target, all) => {
   for (var name in all)
@@ -9753,11 +9753,11 @@ function applyPairs(selection, connectionId, pairs) {
 function filterUsers(users, query, kind) {
   let needle = query.trim().toLowerCase();
   return users.filter(
-    (user) => (kind === "all" || user.kind === kind) && (!needle || [user.name, user.login, user.email ?? ""].some((text) => text.toLowerCase().includes(needle)))
+    (user) => (kind === "all" || user.kind === kind) && (!needle || [user.name, user.login, user.email ?? ""].some((text2) => text2.toLowerCase().includes(needle)))
   );
 }
-function pastedLines(text) {
-  return text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
+function pastedLines(text2) {
+  return text2.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
 }
 
 // web/src/schemas/extension_binding.ts
@@ -10053,6 +10053,121 @@ var RECORDING_PLAYER_WIDGET = "pbx_recording_player", RecordingPlayer = class ex
 
 // web/src/components/recording_player/register.ts
 registry2.category("fields").add(RECORDING_PLAYER_WIDGET, recordingPlayerField);
+
+// web/src/odoo/phone_field.ts
+import { PhoneField } from "@web/views/fields/phone/phone_field";
+
+// web/src/components/click_to_dial/click_to_dial.ts
+import { Component as Component5, useExternalListener, useRef, useState as useState3 } from "@odoo/owl";
+
+// web/src/schemas/dial_result.ts
+var dialStatusSchema = external_exports.enum(["ok", "ask", "link", "error"]), dialErrorCodeSchema = external_exports.enum([
+  "no_extension",
+  "disabled",
+  "not_configured",
+  "bad_number",
+  "bad_dial_code",
+  "unreachable",
+  "refused"
+]), DIALABLE = /^[0-9*#]+$/, LINK_SCHEMES = ["tel", "sip", "sips", "callto"], dialChoiceSchema = external_exports.strictObject({
+  label: external_exports.string(),
+  prefix: external_exports.string().regex(DIALABLE).or(external_exports.literal(""))
+}).refine((choice) => choice.label === "" == (choice.prefix === ""), {
+  message: "only the no-prefix choice has an empty label or prefix"
+}), text = external_exports.string().min(1).nullable(), dialResultSchema = external_exports.strictObject({
+  status: dialStatusSchema,
+  code: dialErrorCodeSchema.nullable(),
+  message: external_exports.string(),
+  extension: text,
+  number: text,
+  url: text,
+  choices: external_exports.array(dialChoiceSchema)
+}).superRefine((result, ctx) => {
+  let problem = (path, message) => ctx.addIssue({ code: "custom", path: [path], message });
+  result.status === "error" != (result.code !== null) && problem("code", "an error, and only an error, has a code"), result.status === "error" && !result.message && problem("message", "an error has a message"), result.status === "ok" && (result.extension === null || result.number === null) && problem("number", "ok names the extension and the number dialled"), result.status === "ask" != result.choices.length > 0 && problem("choices", "ask, and only ask, has choices"), result.status === "link" != (result.url !== null) && problem("url", "link, and only link, has a url"), result.url !== null && !LINK_SCHEMES.includes(result.url.split(":", 1)[0].toLowerCase()) && problem("url", "a link is tel:, sip:, sips: or callto:");
+});
+
+// web/src/components/click_to_dial/click_to_dial.ts
+var DIAL_MODEL = "res.users", DIAL_METHOD = "pbx_dial", ClickToDial = class extends Component5 {
+  static template = "pbx_callcenter.ClickToDial";
+  static props = { number: { type: String } };
+  setup() {
+    this.orm = useService("orm"), this.notification = useService("notification"), this.state = useState3({ busy: !1, choices: null, chooserStyle: "" }), this.root = useRef("root"), useExternalListener(window, "mousedown", (ev) => this.onWindowMouseDown(ev)), useExternalListener(window, "keydown", (ev) => {
+      ev instanceof KeyboardEvent && ev.key === "Escape" && this.closeChooser();
+    });
+  }
+  get title() {
+    return _t("Call %s from your PBX extension", this.props.number);
+  }
+  // -------------------------------------------------------------------------
+  // Handlers
+  // -------------------------------------------------------------------------
+  async onClick(ev) {
+    ev.preventDefault(), ev.stopPropagation();
+    let rect = (ev.currentTarget instanceof HTMLElement ? ev.currentTarget : null)?.getBoundingClientRect();
+    this.state.chooserStyle = rect ? `top: ${Math.round(rect.bottom)}px; left: ${Math.round(rect.left)}px;` : "", await this.dial(null);
+  }
+  async onChoose(choice) {
+    this.closeChooser(), await this.dial(choice.label);
+  }
+  closeChooser() {
+    this.state.choices = null;
+  }
+  onWindowMouseDown(ev) {
+    this.state.choices && !(ev.target instanceof Node && this.root.el?.contains(ev.target)) && this.closeChooser();
+  }
+  // -------------------------------------------------------------------------
+  // Dialling
+  // -------------------------------------------------------------------------
+  /** Calls the server; `prefixLabel` answers an earlier *ask* ("" for no prefix). */
+  async dial(prefixLabel) {
+    if (this.state.busy)
+      return;
+    this.state.busy = !0;
+    let answer;
+    try {
+      let kwargs = prefixLabel === null ? {} : { prefix_label: prefixLabel };
+      answer = await this.orm.call(DIAL_MODEL, DIAL_METHOD, [this.props.number], kwargs);
+    } catch {
+      this.notifyError(_t("The call could not be started: the server did not answer."));
+      return;
+    } finally {
+      this.state.busy = !1;
+    }
+    let parsed = dialResultSchema.safeParse(answer);
+    if (!parsed.success) {
+      console.warn("pbx_callcenter: unexpected pbx_dial result", parsed.error.issues, answer), this.notifyError(_t("The call could not be started: unexpected answer from the server."));
+      return;
+    }
+    this.handle(parsed.data);
+  }
+  handle(result) {
+    switch (result.status) {
+      case "ok":
+        this.notification.add(result.message, { type: "success" });
+        return;
+      case "ask":
+        this.state.choices = result.choices;
+        return;
+      case "link":
+        result.url !== null && this.followLink(result.url);
+        return;
+      case "error":
+        this.notifyError(result.message);
+        return;
+    }
+  }
+  /** Opens a tel:/sip: link (the softphone or phone app answers it). */
+  followLink(url2) {
+    window.location.assign(url2);
+  }
+  notifyError(message) {
+    this.notification.add(message, { title: _t("Click-to-dial"), type: "danger" });
+  }
+};
+
+// web/src/components/click_to_dial/register.ts
+patch(PhoneField, { components: { ...PhoneField.components, ClickToDial } });
 
 // web/src/main.ts
 registry2.category("services").add(CALL_POPUP_SERVICE, callPopupService);

@@ -13,3 +13,4 @@ from . import test_provisioning
 from . import test_views
 from . import test_extension_binding
 from . import test_popup_browser
+from . import test_popup_actions

@@ -57,6 +57,14 @@ class TestAutoCreate(PbxHttpCase):
         self.assertCreated(body, "res.partner", self.default_user)
         self.assertIsNone(body["owner_extension"], "the default responsible has no extension")
 
+    def test_a_call_to_an_unconfigured_extension_gives_the_record_to_the_default_responsible(self):
+        self.configure(inbound=True)
+        body = self.call_in(UNKNOWN, extension="777")
+        self.assertCreated(body, "res.partner", self.default_user)
+        call = self.env["pbx.call"].browse(body["call"]["id"])
+        self.assertFalse(call.extension_id)
+        self.assertEqual(call.extension, "777")
+
     def test_the_default_responsible_owner_is_routed_to_their_extension(self):
         self.configure(inbound=True)
         self.connection.default_user_id = self.salesperson2

@@ -52,6 +52,7 @@ class TestIdempotency(PbxHttpCase):
     def test_twenty_concurrent_copies_yield_one_call_one_contact_and_twenty_events(self):
         # Under HttpCase the test server serialises requests (one test cursor); the live tier
         # covers truly parallel workers. Here the 20 requests are in flight together.
+        self.assertRoutesUsable()
         callid = self.new_callid()
         number = "0944555666"
         before = self.counts()
@@ -66,7 +67,7 @@ class TestIdempotency(PbxHttpCase):
             with requests.Session() as session:
                 session.cookies.update(cookies)
                 barrier.wait(timeout=30)
-                response = session.post(url, json=data, timeout=60,
+                response = session.post(url, json=data, timeout=30,
                                         headers={"Authorization": f"Bearer {self.token}"})
                 results.append((response.status_code, response.json()))
 
@@ -74,7 +75,7 @@ class TestIdempotency(PbxHttpCase):
         for thread in threads:
             thread.start()
         for thread in threads:
-            thread.join(90)
+            thread.join(45)
         self.assertEqual(len(results), 20, "every copy answered")
         for status, body in results:
             self.assertEqual(status, 200, body)

@@ -106,6 +106,7 @@ class TestValidation(PbxHttpCase):
                 yield chunk
             yield b'"}'
 
+        self.assertRoutesUsable()
         before = self.counts()
         self.env.flush_all()
         response = self.opener.post(
@@ -207,6 +208,7 @@ class TestValidation(PbxHttpCase):
             (b'{"phone": "0989\\ud800464344", "extension": "101", "callid": "s-1"}', "phone"),
             (b'{"phone": "0989464344", "extension": "101", "callid": "s-2", "x": "\\udfff"}', None),
         ):
+            self.assertRoutesUsable()
             with self.subTest(raw=raw):
                 before = self.counts()
                 with mute_logger("odoo.sql_db", "odoo.http"):

@@ -7,7 +7,7 @@ import time
 from datetime import datetime, timedelta
 
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 
 from ..lib.originate import check_dial_result
 from .fake_pbx import FakePbx, SilentPbx, closed_port_url
@@ -300,3 +300,62 @@ class TestClickToDial(TransactionCase):
     def test_result_is_json_serialisable(self):
         self.extension.dial_code = "ask"
         json.dumps(self.dial())
+
+
+@tagged("post_install", "-at_install")
+class TestClickToDialBrowser(HttpCase):
+    """In a real browser: clicking a contact's phone makes the PBX listener receive the call."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.salesperson = new_test_user(
+            cls.env, login="dial_tour", groups="base.group_user,sales_team.group_sale_salesman",
+        )
+        cls.partner = cls.env["res.partner"].create({
+            "name": "Tour Caller", "phone": CONTACT_PHONE, "email": "tour.caller@example.com",
+        })
+        cls.connection = cls.env["pbx.connection"].create({
+            "name": "Tour PBX", "country_id": cls.env.ref("base.vn").id, "dial_codes": CODES,
+        })
+        cls.extension = cls.env["pbx.extension"].create({
+            "name": "101", "connection_id": cls.connection.id, "user_id": cls.salesperson.id,
+            "is_default": True, "dial_code": "LOCAL",
+        })
+
+    def setUp(self):
+        super().setUp()
+        self.pbx = FakePbx(lambda received: (200, {"ok": True}))
+        self.pbx.__enter__()
+        self.addCleanup(self.pbx.__exit__, None, None, None)
+        self.connection.write({
+            "originate_method": "generic_http", "originate_http_method": "POST",
+            "originate_url": self.pbx.url + "/originate",
+            "originate_body": '{"extension": "{extension}", "number": "{number}"}',
+        })
+
+    def assert_dialled(self, number):
+        [received] = self.pbx.received
+        self.assertEqual((received.method, received.path), ("POST", "/originate"))
+        self.assertEqual(received.json(), {"extension": "101", "number": number})
+
+    def test_form_phone_calls_through_the_pbx(self):
+        self.start_tour(f"/web#id={self.partner.id}&model=res.partner&view_type=form",
+                        "pbx_callcenter_click_to_dial", login="dial_tour")
+        self.assert_dialled("9" + NATIONAL)
+
+    def test_list_phone_calls_without_opening_the_record(self):
+        self.start_tour("/web#action=contacts.action_contacts&view_type=list",
+                        "pbx_callcenter_click_to_dial", login="dial_tour")
+        self.assert_dialled("9" + NATIONAL)
+
+    def test_kanban_phone_calls_without_opening_the_record(self):
+        self.start_tour("/web#action=contacts.action_contacts&view_type=kanban",
+                        "pbx_callcenter_click_to_dial", login="dial_tour")
+        self.assert_dialled("9" + NATIONAL)
+
+    def test_ask_mode_shows_the_chooser_and_dials_the_chosen_code(self):
+        self.extension.dial_code = "ask"
+        self.start_tour(f"/web#id={self.partner.id}&model=res.partner&view_type=form",
+                        "pbx_callcenter_click_to_dial_ask", login="dial_tour")
+        self.assert_dialled("1000" + NATIONAL)

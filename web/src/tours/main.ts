@@ -2,3 +2,4 @@
 // browser tests started by the Odoo tests with start_tour. Each tour registers itself.
 import "./extension_binding_tour";
 import "./recording_player_tour";
+import "./click_to_dial_tour";

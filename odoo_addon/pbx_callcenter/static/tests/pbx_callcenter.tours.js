@@ -1,5 +1,5 @@
 /** @odoo-module **/
-// GENERATED from web/src by scripts/build.mjs — do not edit. esbuild 0.28.2, sha256:06321657f4f2ec10de90c2277af295e47e774ca36621cd4bf97a61d020c5cc6a
+// GENERATED from web/src by scripts/build.mjs — do not edit. esbuild 0.28.2, sha256:366d55d9cd7a68009a572b2ca962837125d7c7b455025c12cd2221d53fb4223b
 // web/src/odoo/registry.ts
 import { registry } from "@web/core/registry";
 
@@ -61,3 +61,51 @@ var RECORDING_PLAYER_TOUR = "pbx_callcenter_recording_player", TOUR_RECORDING_UR
   ]
 };
 registry.category("web_tour.tours").add(RECORDING_PLAYER_TOUR, recordingPlayerTour);
+
+// web/src/tours/click_to_dial_tour.ts
+var CLICK_TO_DIAL_TOUR = "pbx_callcenter_click_to_dial", CLICK_TO_DIAL_ASK_TOUR = "pbx_callcenter_click_to_dial_ask", TOUR_PHONE = "+84 98 946 43 44", TOUR_DIAL_CODE = "LONGDIS", BUTTON = `.o_action_manager .o_pbx_callcenter_dial_button[data-number='${TOUR_PHONE}']`, startView = "";
+function viewKind() {
+  let view = element(".o_action_manager .o_view_controller");
+  return ["o_form_view", "o_list_view", "o_tree_view", "o_kanban_view"].find((kind) => view.classList.contains(kind)) ?? "";
+}
+var clickCall = {
+  content: "click the call button next to the contact's phone",
+  trigger: BUTTON,
+  run() {
+    let buttons = document.querySelectorAll(BUTTON).length;
+    if (buttons !== 1)
+      throw new Error(`tour: ${buttons} call buttons for the phone, expected exactly one`);
+    startView = viewKind(), element(BUTTON).click();
+  }
+}, callStarted = {
+  content: "a notification says the call is being placed, and the view did not change",
+  trigger: ".o_notification",
+  run() {
+    let text = element(".o_notification").textContent ?? "";
+    if (!/Calling \S+ from extension \S+/.test(text))
+      throw new Error(`tour: unexpected notification "${text.trim()}"`);
+    if (!startView || viewKind() !== startView)
+      throw new Error(`tour: the click left the ${startView || "unknown"} view`);
+  }
+}, clickToDialTour = {
+  test: !0,
+  steps: () => [clickCall, callStarted]
+}, clickToDialAskTour = {
+  test: !0,
+  steps: () => [
+    clickCall,
+    {
+      content: "the dial-code chooser offers the codes: pick one",
+      trigger: `.o_pbx_callcenter_dial_chooser .o_pbx_callcenter_dial_choice[data-label='${TOUR_DIAL_CODE}']`,
+      run() {
+        let labels = [...document.querySelectorAll(".o_pbx_callcenter_dial_choice")].map((b) => b.getAttribute("data-label"));
+        if (!labels.includes(""))
+          throw new Error(`tour: the chooser offers no "no prefix" choice (${labels.join(", ")})`);
+        element(`.o_pbx_callcenter_dial_choice[data-label='${TOUR_DIAL_CODE}']`).click();
+      }
+    },
+    callStarted
+  ]
+};
+registry.category("web_tour.tours").add(CLICK_TO_DIAL_TOUR, clickToDialTour);
+registry.category("web_tour.tours").add(CLICK_TO_DIAL_ASK_TOUR, clickToDialAskTour);

@@ -106,7 +106,10 @@ class PbxCallEvent(models.Model):
             "error": _fields_text(error.fields) if error else False,
         }
         with self.env.registry.cursor() as cr:
-            event_id = self.env(cr=cr)[self._name].create(vals).id
+            # Keep the environment referenced until the commit: Odoo tracks a transaction's
+            # environments weakly and flushes pending writes through them at commit time.
+            env = self.env(cr=cr)
+            event_id = env[self._name].create(vals).id
         return self.browse(event_id)
 
     # ---- processing -------------------------------------------------------------------
@@ -120,11 +123,13 @@ class PbxCallEvent(models.Model):
             with registry.cursor() as cr:
                 if not registry.in_test_mode():
                     cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-                return self.env(cr=cr)[self._name].browse(self.id)._process(data)
+                env = self.env(cr=cr)  # referenced until the commit (see _journal)
+                return env[self._name].browse(self.id)._process(data)
         except Exception as error:  # noqa: BLE001 - any failure is journaled, never leaked
             _logger.exception("PBX event %s failed", self.id)
             with registry.cursor() as cr:
-                self.env(cr=cr)[self._name].browse(self.id).write({
+                env = self.env(cr=cr)  # referenced until the commit (see _journal)
+                env[self._name].browse(self.id).write({
                     "state": "failed",
                     "error": f"{type(error).__name__}: {error}",
                     "processed_at": fields.Datetime.now(),

@@ -119,13 +119,21 @@ class PbxCallEvent(models.Model):
         advisory lock, it sees what concurrent copies committed); record failures separately."""
         self.ensure_one()
         registry = self.env.registry
+        committed = []
         try:
             with registry.cursor() as cr:
+                # Registered first, so it runs first after COMMIT: a later post-commit hook
+                # (the bus NOTIFY) that fails must not report an applied event as failed.
+                cr.postcommit.add(lambda: committed.append(True))
                 if not registry.in_test_mode():
                     cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
                 env = self.env(cr=cr)  # referenced until the commit (see _journal)
-                return env[self._name].browse(self.id)._process(data)
+                result = env[self._name].browse(self.id)._process(data)
+            return result
         except Exception as error:  # noqa: BLE001 - any failure is journaled, never leaked
+            if committed:
+                _logger.exception("PBX event %s applied; a post-commit hook failed", self.id)
+                return result
             _logger.exception("PBX event %s failed", self.id)
             with registry.cursor() as cr:
                 env = self.env(cr=cr)  # referenced until the commit (see _journal)

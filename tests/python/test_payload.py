@@ -331,3 +331,16 @@ def test_decoded_form_body_validates_end_to_end():
     data = decode_body(b"phone=0989464344&extension=101&callid=abc&duration=65&billsec=&status=BUSY", FORM)
     event = parse_event("call_out", data)
     assert (event.duration, event.billsec, event.status, event.disposition) == (65, None, "busy", "BUSY")
+
+
+def test_a_json_body_with_a_lone_surrogate_escape_is_refused_as_unreadable():
+    for body in (b'{"phone": "0989\\ud800464344", "extension": "101", "callid": "x"}',
+                 b'{"phone": "0989464344", "extension": "101", "callid": "x", "note": "\\udfff"}'):
+        with pytest.raises(PayloadError) as caught:
+            decode_body(body, "application/json")
+        assert caught.value.fields == {"_body": "invalid unicode (lone surrogate escape)"}
+
+
+def test_a_json_body_with_a_valid_surrogate_pair_escape_is_read():
+    data = decode_body(b'{"callid": "\\ud83d\\ude00"}', "application/json")
+    assert data == {"callid": "\U0001F600"}

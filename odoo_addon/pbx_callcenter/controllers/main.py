@@ -13,7 +13,7 @@ class PbxCallCenterController(http.Controller):
     @http.route(
         [f"/api/callcenter/{route}" for route in ROUTES],
         type="http", auth="none", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        csrf=False, save_session=False,
+        csrf=False, save_session=False, readonly=False,
     )
     def callcenter_event(self, **_params):
         route = request.httprequest.path.rstrip("/").rsplit("/", 1)[-1]

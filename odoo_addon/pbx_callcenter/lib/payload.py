@@ -256,7 +256,13 @@ def decode_body(raw: bytes, content_type: str | None) -> dict[str, Any]:
     text = text.removeprefix("\ufeff")
     media_type = _media_type(content_type)
     if media_type == "application/json" or media_type.endswith("+json") or text.lstrip().startswith("{"):
-        return _decode_json(text)
+        data = _decode_json(text)
+        try:
+            # "\ud800" is valid JSON but no valid text: it could be neither stored nor answered.
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise PayloadError({"_body": "invalid unicode (lone surrogate escape)"}) from None
+        return data
     if media_type in ("application/x-www-form-urlencoded", ""):
         return _decode_form(text)
     raise PayloadError({"_body": f"unsupported content type {media_type[:100]!r}"})

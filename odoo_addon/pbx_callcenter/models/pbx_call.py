@@ -160,8 +160,13 @@ class PbxCall(models.Model):
         else:
             talk = duration if answered else 0
         end = start + timedelta(seconds=duration)
-        # recordingfile was validated with the same function when the event was parsed
-        url, filename = recording.recording_location(event.recordingfile, connection.recording_base_url)
+        # The file name was validated when the event was parsed; a bad base URL is a setting
+        # of ours, not the PBX's fault: keep the file name and no URL.
+        try:
+            url, filename = recording.recording_location(
+                event.recordingfile, connection.recording_base_url)
+        except ValueError:
+            url, filename = recording.recording_location(event.recordingfile, None)
         return {
             "start_date": start,
             "end_date": end,
@@ -247,7 +252,7 @@ class PbxCall(models.Model):
     def _on_ended(self):
         self.ensure_one()
         self._log_activity()
-        if self.direction == "in" and self.state in ("missed", "busy"):
+        if self.direction == "in" and self.state in ("missed", "busy") and not self.blocked:
             self._schedule_callback()
 
     def _log_activity(self):

@@ -155,7 +155,7 @@ class PbxCallEvent(models.Model):
         connection = self.connection_id
         try:
             event = payload.parse_event(self.route, data, connection.tz or "UTC")
-            _check_recording(event, connection)
+            _check_recording(event)
         except payload.PayloadError as error:
             self.write({"state": "rejected", "error": _fields_text(error.fields),
                         "processed_at": fields.Datetime.now()})
@@ -192,9 +192,9 @@ def _header(headers, name):
     return next((value for key, value in headers.items() if key.lower() == lowered), None)
 
 
-def _check_recording(event, connection):
+def _check_recording(event):
     try:
-        recording.recording_location(event.recordingfile, connection.recording_base_url)
+        recording.recording_location(event.recordingfile, None)
     except ValueError as error:
         raise payload.PayloadError({"recordingfile": str(error)}) from error
 

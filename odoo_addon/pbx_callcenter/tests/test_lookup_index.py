@@ -9,15 +9,34 @@ class TestLookupIndex(TransactionCase):
     """Caller lookup must be an index scan on the phone keys, never a scan of the whole table.
 
     The planner would pick a sequential scan on a tiny test table anyway, so sequential scans
-    are disabled for the transaction: if the WHERE clause the ORM generates could not use the
-    key indexes, the plan would still show a Seq Scan (at a prohibitive cost).
+    are disabled: if the WHERE clause the ORM generates could not use the key indexes, the plan
+    would still show a Seq Scan. The plan is taken on an empty probe copy of the table with the
+    same indexes: an index built inside the install transaction is flagged indcheckxmin by
+    PostgreSQL and hidden from snapshots older than it, which a test running beside another
+    long transaction (the other Odoo version's install) cannot control.
     """
 
     def _plan(self, model, domain):
-        query = self.env[model].sudo()._search(domain)
+        table = self.env[model]._table
+        self.env.cr.execute(SQL(
+            "CREATE TEMP TABLE pbx_probe (LIKE %s INCLUDING INDEXES) ON COMMIT DROP",
+            SQL.identifier(table)))
+        query = self.env[model].sudo()._search(domain).select()
+        probe = SQL(query.code.replace(f'"{table}"', '"pbx_probe"'), *query.params)
         self.env.cr.execute("SET LOCAL enable_seqscan = off")
-        self.env.cr.execute(SQL("EXPLAIN %s", query.select()))
-        return "\n".join(row[0] for row in self.env.cr.fetchall())
+        self.env.cr.execute(SQL("EXPLAIN %s", probe))
+        plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        self.env.cr.execute("DROP TABLE pbx_probe")
+        return plan
+
+    def _assert_key_indexes(self, table):
+        self.env.cr.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [table])
+        definitions = dict(self.env.cr.fetchall())
+        for column in ("pbx_phone_key", "pbx_mobile_key"):
+            self.assertIn(
+                f"({column} text_pattern_ops) WHERE ({column} IS NOT NULL)",
+                definitions.get(f"{table}_{column}_pattern_index", ""))
 
     def _domains(self):
         exact, tail = phone.lookup_keys("+84989464344", "VN", 9)
@@ -26,17 +45,19 @@ class TestLookupIndex(TransactionCase):
                        ("pbx_mobile_key", "=like", tail + "%")]
 
     def test_contact_lookup_by_exact_and_last_digits_uses_the_key_indexes(self):
+        self._assert_key_indexes("res_partner")
         for kind, domain in self._domains():
             plan = self._plan("res.partner", domain)
-            self.assertIn("res_partner_pbx_phone_key_pattern_index", plan, f"{kind}:\n{plan}")
-            self.assertIn("res_partner_pbx_mobile_key_pattern_index", plan, f"{kind}:\n{plan}")
+            self.assertRegex(plan, r"Index Cond: .*pbx_phone_key", f"{kind}:\n{plan}")
+            self.assertRegex(plan, r"Index Cond: .*pbx_mobile_key", f"{kind}:\n{plan}")
             self.assertNotIn("Seq Scan", plan, f"{kind}:\n{plan}")
 
     def test_lead_lookup_by_exact_and_last_digits_uses_the_key_indexes(self):
+        self._assert_key_indexes("crm_lead")
         for kind, domain in self._domains():
             plan = self._plan("crm.lead", domain)
-            self.assertIn("crm_lead_pbx_phone_key_pattern_index", plan, f"{kind}:\n{plan}")
-            self.assertIn("crm_lead_pbx_mobile_key_pattern_index", plan, f"{kind}:\n{plan}")
+            self.assertRegex(plan, r"Index Cond: .*pbx_phone_key", f"{kind}:\n{plan}")
+            self.assertRegex(plan, r"Index Cond: .*pbx_mobile_key", f"{kind}:\n{plan}")
             self.assertNotIn("Seq Scan", plan, f"{kind}:\n{plan}")
 
     def test_stored_keys_follow_phone_edits_whatever_the_formatting(self):

@@ -333,12 +333,17 @@ def test_decoded_form_body_validates_end_to_end():
     assert (event.duration, event.billsec, event.status, event.disposition) == (65, None, "busy", "BUSY")
 
 
-def test_a_json_body_with_a_lone_surrogate_escape_is_refused_as_unreadable():
-    for body in (b'{"phone": "0989\\ud800464344", "extension": "101", "callid": "x"}',
-                 b'{"phone": "0989464344", "extension": "101", "callid": "x", "note": "\\udfff"}'):
+def test_a_lone_surrogate_escape_is_refused_and_names_its_field():
+    cases = (
+        (b'{"phone": "0989\\ud800464344", "extension": "101", "callid": "x"}', {"phone"}),
+        (b'{"phone": "0989464344", "callid": ["\\udfff"], "note": "\\ud800"}', {"callid", "note"}),
+        (b'{"\\ud800": "x", "phone": "0989464344"}', {"_body"}),
+    )
+    for body, fields in cases:
         with pytest.raises(PayloadError) as caught:
             decode_body(body, "application/json")
-        assert caught.value.fields == {"_body": "invalid unicode (lone surrogate escape)"}
+        assert set(caught.value.fields) == fields
+        assert set(caught.value.fields.values()) == {"invalid unicode (lone surrogate escape)"}
 
 
 def test_a_json_body_with_a_valid_surrogate_pair_escape_is_read():

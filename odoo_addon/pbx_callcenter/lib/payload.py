@@ -242,6 +242,14 @@ def _decode_form(text: str) -> dict[str, str]:
     return dict(pairs)
 
 
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def decode_body(raw: bytes, content_type: str | None) -> dict[str, Any]:
     """Fields of a JSON or form-encoded request body (form values stay strings).
 
@@ -257,11 +265,14 @@ def decode_body(raw: bytes, content_type: str | None) -> dict[str, Any]:
     media_type = _media_type(content_type)
     if media_type == "application/json" or media_type.endswith("+json") or text.lstrip().startswith("{"):
         data = _decode_json(text)
-        try:
-            # "\ud800" is valid JSON but no valid text: it could be neither stored nor answered.
-            json.dumps(data, ensure_ascii=False).encode("utf-8")
-        except UnicodeEncodeError:
-            raise PayloadError({"_body": "invalid unicode (lone surrogate escape)"}) from None
+        # "\ud800" is valid JSON but no valid text: it could be neither stored nor answered.
+        bad = {
+            key if _is_text(key) else "_body": "invalid unicode (lone surrogate escape)"
+            for key, value in data.items()
+            if not (_is_text(key) and _is_text(json.dumps(value, ensure_ascii=False)))
+        }
+        if bad:
+            raise PayloadError(bad)
         return data
     if media_type in ("application/x-www-form-urlencoded", ""):
         return _decode_form(text)

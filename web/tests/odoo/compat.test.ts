@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "vitest";
-import { getRpc, getUser, listViewType, odooMajorVersion, odooModule } from "../../src/odoo/compat";
+import { getRpc, getUser, listViewType, odooMajorVersion, odooModule, recordUrl } from "../../src/odoo/compat";
 import type { OdooEnv } from "../../src/odoo/types";
 import { session } from "../odoo_stubs/session";
 
@@ -63,5 +63,12 @@ describe("odoo 17 / 18 compatibility", () => {
         expect(odooMajorVersion()).toBe(17);
         session.server_version_info = undefined;
         expect(odooMajorVersion()).toBe(0);
+    });
+
+    test("a record's url is /web#… on 17 and /odoo/<model>/<id> on 18", () => {
+        expect(recordUrl("res.partner", 7)).toBe("/web#id=7&model=res.partner&view_type=form");
+        session.server_version_info = [18, 0, 0, "final", 0, ""];
+        expect(recordUrl("crm.lead", 3)).toBe("/odoo/crm.lead/3");
+        expect(recordUrl("website", 1)).toBe("/odoo/m-website/1");
     });
 });

@@ -72,6 +72,14 @@ class TestSecurity(PbxHttpCase):
         Call = self.env["pbx.call"].with_user(self.salesperson_b)
         self.assertEqual(Call.search([]), call_b.with_user(self.salesperson_b))
 
+    def test_a_manager_of_company_a_sees_neither_the_calls_nor_the_events_of_company_b(self):
+        call_a, body_a = self.call()
+        _call_b, body_b = self.call(token=self.token_b)
+        self.assertEqual(self.env["pbx.call"].with_user(self.manager).search([]), call_a)
+        events = self.env["pbx.call.event"].with_user(self.manager).search([])
+        self.assertIn(body_a["event_id"], events.ids)
+        self.assertNotIn(body_b["event_id"], events.ids)
+
     def test_connections_and_extensions_of_another_company_are_hidden(self):
         Connection = self.env["pbx.connection"].with_user(self.salesperson)
         self.assertNotIn(self.connection_b.id, Connection.search([]).ids)

@@ -13,13 +13,15 @@ class PbxCall(models.Model):
     _inherit = "pbx.call"
 
     def action_create_partner(self):
-        """Create a contact for the call's unknown number, link it to the call and open it."""
+        """Create a contact for the call's unknown number, owned by the user (as auto-created
+        contacts are owned by the extension's user), link it to the call and open it."""
         self.ensure_one()
         self._check_popup_access()
         number = self._popup_number()
         partner = self.env["res.partner"].create({
             "name": number,
             "phone": number,
+            "user_id": self.env.user.id,
             "company_id": self.company_id.id,
         })
         return self._link_popup_record({"partner_id": partner.id})

@@ -184,7 +184,7 @@ class PbxCall(models.Model):
         if key:
             self.env.cr.execute(
                 "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
-                [connection.company_id.id, "pbx-number:" + key],
+                [connection.company_id.id, "pbx-number:" + key[: connection.tail_digits]],
             )
 
     @api.model
@@ -221,6 +221,11 @@ class PbxCall(models.Model):
         if record._name == "crm.lead":
             return record.contact_name or record.partner_name or record.name
         return record.display_name
+
+    def _number_tail(self):
+        """The reversed last N digits of the number: a key is reversed digits, so its first N
+        characters identify the number whatever format it came in (+84…, 0…, 0084…)."""
+        return (self.phone_key or "")[: self.connection_id.tail_digits]
 
     def _owner_extension(self):
         owner = self._record().user_id
@@ -283,7 +288,7 @@ class PbxCall(models.Model):
         self._lock_number(self.connection_id, self.phone_key)
         user = self._responsible()
         Activity = self._activity_env(user)
-        key = f"{self.company_id.id}:{self.phone_key}"
+        key = f"{self.company_id.id}:{self._number_tail()}"
         existing = Activity.search([("pbx_callback_key", "=", key)], limit=1)
         count = existing.pbx_missed_count + 1 if existing else 1
         note = _("%(count)s missed call(s) from %(number)s, last at %(when)s UTC.",
@@ -406,7 +411,7 @@ class PbxCall(models.Model):
         if not self.phone_key:
             return []
         calls = self.search(
-            [("phone_key", "=", self.phone_key), ("id", "!=", self.id),
+            [("phone_key", "=like", self._number_tail() + "%"), ("id", "!=", self.id),
              ("company_id", "=", self.company_id.id)],
             limit=POPUP_HISTORY,
         )

@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+from odoo.addons.base.models.res_partner import _tz_get
 from odoo.exceptions import AccessError, ValidationError
 
 from ..lib import netaddr, phone, tokens
@@ -10,10 +11,6 @@ PBX_KINDS = [
     ("yeastar", "Yeastar"),
     ("threecx", "3CX"),
 ]
-
-
-def _tz_selection(self):
-    return self.env["res.partner"]._fields["tz"].selection(self)
 
 
 class PbxConnection(models.Model):
@@ -54,7 +51,7 @@ class PbxConnection(models.Model):
 
     # ---- reading what the PBX sends -----------------------------------------
     tz = fields.Selection(
-        _tz_selection, string="PBX Timezone", default="UTC", required=True,
+        _tz_get, string="PBX Timezone", default="UTC", required=True,
         help="Timezone of naive call dates (YYYY-MM-DD HH:MM:SS) sent by the PBX.",
     )
     country_id = fields.Many2one(

@@ -14,3 +14,4 @@ from . import test_views
 from . import test_extension_binding
 from . import test_popup_browser
 from . import test_popup_actions
+from . import test_translations

@@ -1,0 +1,249 @@
+#!/usr/bin/python3
+"""Bulk-load partners and leads with realistically mixed phone formatting (issue 5, item 1).
+
+    scripts/seed_contacts.py --db NAME --partners 1000000 --leads 200000 [--seed 42]
+
+The database must already have pbx_callcenter installed. Rows go in through PostgreSQL
+COPY FROM STDIN (not the ORM); the pbx lookup keys are computed with the module's own
+``lib.phone.index_key`` so they are exactly what the ORM would store, and Odoo's
+``phone_sanitized`` is filled (E.164 of mobile, else phone) where the column exists.
+Ends with ANALYZE and prints the load time.
+"""
+
+import argparse
+import io
+import os
+import random
+import sys
+import time
+
+import psycopg2
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "odoo_addon", "pbx_callcenter"))
+from lib import phone  # noqa: E402  (the module's own key function)
+
+# Valid number ranges, so phonenumbers reads them the way it would read real data.
+VN_MOBILE = ["90", "91", "93", "94", "96", "97", "98", "99", "86", "88", "89",
+             "32", "33", "34", "35", "36", "37", "38", "39", "70", "76", "77",
+             "78", "79", "81", "82", "83", "84", "85"]
+VN_FIXED = ["24", "28"]  # Hanoi, HCMC: 2x + 8 digits
+US_AREA = ["212", "415", "650", "312", "617", "206", "305", "404", "512", "702"]
+FR_PREFIX = ["6", "7", "1", "2", "3", "4", "5"]
+COUNTRY_WEIGHTS = [("VN", 0.6), ("US", 0.2), ("FR", 0.2)]
+
+
+def random_national(rng, country):
+    """(country, national significant number) of a plausible number."""
+    if country == "VN":
+        if rng.random() < 0.85:
+            return rng.choice(VN_MOBILE) + "%07d" % rng.randrange(10**7)
+        return rng.choice(VN_FIXED) + "%08d" % rng.randrange(10**8)
+    if country == "US":
+        return rng.choice(US_AREA) + str(rng.randrange(2, 10)) + "%06d" % rng.randrange(10**6)
+    return rng.choice(FR_PREFIX) + "%08d" % rng.randrange(10**8)
+
+
+CC = {"VN": "84", "US": "1", "FR": "33"}
+
+
+def _group(digits, sizes, sep):
+    out, i = [], 0
+    for size in sizes:
+        if i >= len(digits):
+            break
+        out.append(digits[i:i + size])
+        i += size
+    if i < len(digits):
+        out.append(digits[i:])
+    return sep.join(out)
+
+
+def format_number(rng, country, nsn):
+    """One of the formats users really type."""
+    cc = CC[country]
+    trunk = "" if country == "US" else "0"
+    style = rng.randrange(9)
+    if style == 0:
+        return "+" + cc + nsn                                     # E.164
+    if style == 1:
+        return trunk + nsn if country != "US" else nsn            # national, with 0
+    if style == 2:
+        return "00" + cc + nsn                                    # 0084...
+    if style == 3:
+        return "+" + cc + " " + _group(nsn, (2, 3, 2, 2), " ")    # +84 98 946 43 44
+    if style == 4:
+        return _group(trunk + nsn, (4, 3, 3), "-")                # 0989-464-344
+    if style == 5:
+        if country == "US":
+            return "(%s) %s-%s" % (nsn[:3], nsn[3:6], nsn[6:])    # (212) 555-0100
+        return "(%s) %s" % (trunk + nsn[:2], _group(nsn[2:], (3, 4), " "))
+    if style == 6:
+        return cc + nsn                                           # no-plus international
+    if style == 7:
+        return "+" + cc + "-" + _group(nsn, (3, 3, 4), "-")
+    return _group(trunk + nsn, (3, 3, 4), ".")                     # 098.946.4344
+
+
+def sanitized(raw_list, country):
+    for raw in raw_list:
+        if raw:
+            pn = phone.normalize(raw, country)
+            if pn.e164:
+                return pn.e164
+    return None
+
+
+def copy_rows(cur, table, columns, rows):
+    buf = io.StringIO()
+    for row in rows:
+        buf.write("\t".join("\\N" if v is None else str(v) for v in row))
+        buf.write("\n")
+    buf.seek(0)
+    cur.copy_expert(
+        "COPY %s (%s) FROM STDIN" % (table, ", ".join(columns)), buf)
+
+
+def check_not_null(cur, table, columns):
+    cur.execute("""
+        SELECT column_name FROM information_schema.columns
+         WHERE table_name = %s AND is_nullable = 'NO' AND column_default IS NULL
+    """, (table,))
+    missing = [c for (c,) in cur.fetchall() if c not in columns]
+    if missing:
+        sys.exit("%s has NOT NULL columns this seeder does not fill: %s" % (table, missing))
+
+
+def has_column(cur, table, column):
+    cur.execute("SELECT 1 FROM information_schema.columns WHERE table_name=%s AND column_name=%s",
+                (table, column))
+    return cur.fetchone() is not None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--db", required=True)
+    ap.add_argument("--partners", type=int, default=1_000_000)
+    ap.add_argument("--leads", type=int, default=200_000)
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--batch", type=int, default=50_000)
+    args = ap.parse_args()
+
+    rng = random.Random(args.seed)
+    conn = psycopg2.connect(dbname=args.db)
+    cur = conn.cursor()
+    cur.execute("SELECT code, id FROM res_country WHERE code IN ('VN','US','FR')")
+    country_ids = dict(cur.fetchall())
+    cur.execute("SELECT id FROM res_company ORDER BY id LIMIT 1")
+    company_id = cur.fetchone()[0]
+    cur.execute("SELECT id FROM res_users WHERE login = 'admin'")
+    uid = cur.fetchone()[0]
+
+    countries = [c for c, _ in COUNTRY_WEIGHTS]
+    weights = [w for _, w in COUNTRY_WEIGHTS]
+
+    def phones(country):
+        """(phone, mobile) for one record: ~10% none, ~20% with a mobile too."""
+        r = rng.random()
+        if r < 0.10:
+            return None, None
+        ph = format_number(rng, country, random_national(rng, country))
+        mob = None
+        if r > 0.80:
+            mob = format_number(rng, country, random_national(rng, country))
+        elif r < 0.15:  # mobile only
+            ph, mob = None, ph
+        return ph, mob
+
+    def record_country():
+        c = rng.choices(countries, weights)[0]
+        # 5% have no country set: keys then come from E.164 when written internationally,
+        # else from raw digits (exactly what the ORM computes).
+        return c, (None if rng.random() < 0.05 else c)
+
+    t0 = time.time()
+    now = "now()"
+
+    # ---- partners
+    p_cols = ["id", "commercial_partner_id", "name", "complete_name", "active", "type", "is_company", "company_id", "country_id",
+              "phone", "mobile", "pbx_phone_key", "pbx_mobile_key", "create_uid", "write_uid",
+              "create_date", "write_date", "lang"]
+    if has_column(cur, "res_partner", "phone_sanitized"):
+        p_cols.append("phone_sanitized")
+    for extra, value in (("autopost_bills", "ask"), ("partner_share", "t"), ("color", 0)):
+        if has_column(cur, "res_partner", extra):
+            p_cols.append(extra)
+    check_not_null(cur, "res_partner", p_cols + ["id"])
+    p_sanitized = "phone_sanitized" in p_cols
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
+    # Ids allocated up front so commercial_partner_id (the partner itself) goes in the COPY.
+    cur.execute("SELECT nextval('res_partner_id_seq')")
+    first_id = cur.fetchone()[0]
+    cur.execute("SELECT setval('res_partner_id_seq', %s)", (first_id + args.partners,))
+    done = 0
+    while done < args.partners:
+        n = min(args.batch, args.partners - done)
+        rows = []
+        for i in range(done, done + n):
+            c, cset = record_country()
+            ph, mob = phones(c)
+            is_company = rng.random() < 0.1
+            name = ("Company %d" if is_company else "Contact %d") % (i + 1)
+            pid = first_id + i
+            row = [pid, pid, name, name, "t", "contact", "t" if is_company else "f", None,
+                   country_ids[cset] if cset else None, ph, mob,
+                   phone.index_key(ph, cset), phone.index_key(mob, cset), uid, uid,
+                   stamp, stamp, "en_US"]
+            if p_sanitized:
+                row.append(sanitized((mob, ph), cset))
+            for extra, value in (("autopost_bills", "ask"), ("partner_share", "t"), ("color", 0)):
+                if extra in p_cols:
+                    row.append(value)
+            rows.append(row)
+        copy_rows(cur, "res_partner", p_cols, rows)
+        done += n
+        conn.commit()
+        print("partners %d/%d  %.0fs" % (done, args.partners, time.time() - t0), flush=True)
+
+    # ---- leads
+    l_cols = ["name", "type", "active", "company_id", "country_id", "phone", "mobile",
+              "pbx_phone_key", "pbx_mobile_key", "create_uid", "write_uid", "create_date",
+              "write_date", "priority", "contact_name"]
+    for extra in ("phone_sanitized", "user_id"):
+        if has_column(cur, "crm_lead", extra):
+            l_cols.append(extra)
+    check_not_null(cur, "crm_lead", l_cols + ["id"])
+    done = 0
+    while done < args.leads:
+        n = min(args.batch, args.leads - done)
+        rows = []
+        for i in range(done, done + n):
+            c, cset = record_country()
+            ph, mob = phones(c)
+            row = ["Lead %d" % (i + 1), "lead" if rng.random() < 0.5 else "opportunity",
+                   "t" if rng.random() < 0.95 else "f", company_id,
+                   country_ids[cset] if cset else None, ph, mob,
+                   phone.index_key(ph, cset), phone.index_key(mob, cset), uid, uid, stamp, stamp,
+                   "0", "Lead contact %d" % (i + 1)]
+            if "phone_sanitized" in l_cols:
+                row.append(sanitized((mob, ph), cset))
+            if "user_id" in l_cols:
+                row.append(None)
+            rows.append(row)
+        copy_rows(cur, "crm_lead", l_cols, rows)
+        done += n
+        conn.commit()
+        print("leads %d/%d  %.0fs" % (done, args.leads, time.time() - t0), flush=True)
+
+    t_load = time.time() - t0
+    conn.autocommit = True
+    cur.execute("ANALYZE res_partner")
+    cur.execute("ANALYZE crm_lead")
+    total = time.time() - t0
+    print("seed: %d partners + %d leads loaded in %.1f s (COPY %.1f s, ANALYZE %.1f s)"
+          % (args.partners, args.leads, total, t_load, total - t_load))
+    conn.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { ClickToDial } from "../../src/components/click_to_dial/click_to_dial";
 import type { DialResult } from "../../src/schemas/dial_result";
 import type { Fixture, FixtureCase } from "../fixtures";
-import { mountComponent, nextRender, type Mounted } from "../helpers/mount";
+import { click, mountComponent, nextRender, type Mounted } from "../helpers/mount";
 import { translatedTerms } from "../odoo_stubs/translation";
 
 // -----------------------------------------------------------------------------
@@ -63,14 +63,6 @@ async function mount(): Promise<HTMLElement> {
 
 const $ = (root: HTMLElement, selector: string) => root.querySelector<HTMLElement>(selector);
 const $$ = (root: HTMLElement, selector: string) => [...root.querySelectorAll<HTMLElement>(selector)];
-
-async function click(element: HTMLElement | null): Promise<void> {
-    if (!element) {
-        throw new Error("nothing to click");
-    }
-    element.click();
-    await nextRender();
-}
 
 beforeEach(() => {
     server = new FakeServer();

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { ExtensionBinding } from "../../src/components/extension_binding/extension_binding";
 import type { BindingData } from "../../src/schemas/extension_binding";
 import type { FixtureCase } from "../fixtures";
-import { mountComponent, nextRender, type Mounted } from "../helpers/mount";
+import { click, mountComponent, nextRender, type Mounted } from "../helpers/mount";
 import { readFixture } from "../helpers/repo";
 
 // -----------------------------------------------------------------------------
@@ -72,14 +72,6 @@ const offered = (select: HTMLSelectElement) => [...select.options].map((option) 
 async function choose(select: HTMLSelectElement, value: string): Promise<void> {
     select.value = value;
     select.dispatchEvent(new Event("change"));
-    await nextRender();
-}
-
-async function click(element: HTMLElement | null): Promise<void> {
-    if (!element) {
-        throw new Error("nothing to click");
-    }
-    element.click();
     await nextRender();
 }
 

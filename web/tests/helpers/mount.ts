@@ -79,3 +79,12 @@ export async function nextRender(): Promise<void> {
         await new Promise((resolve) => requestAnimationFrame(() => resolve(undefined)));
     }
 }
+
+/** Click an element found by the test (fails loudly when it is missing) and wait for OWL. */
+export async function click(element: HTMLElement | null): Promise<void> {
+    if (!element) {
+        throw new Error("nothing to click");
+    }
+    element.click();
+    await nextRender();
+}

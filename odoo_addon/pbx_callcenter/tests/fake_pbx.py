@@ -1,4 +1,4 @@
-"""A real local HTTP listener standing in for a PBX API in the click-to-dial tests.
+"""A real local HTTP listener standing in for a PBX API (click-to-dial, extension import).
 
 It listens on 127.0.0.1 (the only host Odoo's test mode lets ``requests`` reach), records every
 request it receives and answers with what the test's ``answer`` function returns.
@@ -30,6 +30,15 @@ class Received:
 
 def _ok(_received):
     return 200, {"status": "success"}
+
+
+def routed(routes):
+    """An ``answer`` serving ``routes[path] = (status, body)``, or a function of the query
+    returning that; unknown paths get 404."""
+    def answer(received):
+        route = routes.get(received.path, (404, {"status": "error"}))
+        return route(received.query) if callable(route) else route
+    return answer
 
 
 @dataclass

@@ -2,71 +2,17 @@
 
 Imports talk to a real HTTP listener on 127.0.0.1 standing in for the PBX's API.
 """
-import json
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 
 from ..lib import extension_binding as contract
 from ..lib import originate
+from .fake_pbx import FakePbx, routed
 
 MANAGER_GROUPS = "base.group_user,pbx_callcenter.pbx_callcenter_group_manager"
 USER_CTX = {"no_reset_password": True, "mail_create_nosubscribe": True}
-
-
-# ---- a PBX API on 127.0.0.1 ------------------------------------------------------------
-
-class FakePbxApi:
-    """A threaded HTTP server answering ``routes[path] = (status, json)`` (or a function of the
-    parsed query returning it) and recording every request as
-    ``(method, path, query, headers, body)``."""
-
-    def __init__(self, routes):
-        self.routes = routes
-        self.requests = []
-        api = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _answer(self):
-                parts = urlsplit(self.path)
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                api.requests.append(
-                    (self.command, parts.path, parse_qs(parts.query), dict(self.headers), body)
-                )
-                route = api.routes.get(parts.path, (404, {"status": "error"}))
-                status, data = route(parse_qs(parts.query)) if callable(route) else route
-                payload = json.dumps(data).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            do_GET = do_POST = _answer
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(5)
-
-    def paths(self):
-        return [request[1] for request in self.requests]
 
 
 def _free_port():
@@ -331,15 +277,16 @@ class TestExtensionBinding(TransactionCase):
                                                  "record_email": "bob@example.com"}),
             "/v1/pbx/internal/203/info/": (429, {"status": "error", "message": "Too many requests"}),
         }
-        with FakePbxApi(routes) as pbx:
+        with FakePbx(routed(routes)) as pbx:
             self._configure(self.cloud, "zadarma", pbx.url + "/")
             result = self.as_manager().import_extensions(self.cloud.id)
         contract.check_result("import", result)
-        self.assertEqual(pbx.paths(), ["/v1/pbx/internal/", "/v1/pbx/internal/201/info/",
-                                       "/v1/pbx/internal/202/info/", "/v1/pbx/internal/203/info/"])
-        for _method, path, _query, headers, _body in pbx.requests:
-            self.assertEqual(headers["Authorization"],
-                             originate.zadarma_authorization(path, {}, "api-key", "api-secret"))
+        self.assertEqual([request.path for request in pbx.received], [
+            "/v1/pbx/internal/", "/v1/pbx/internal/201/info/",
+            "/v1/pbx/internal/202/info/", "/v1/pbx/internal/203/info/"])
+        for request in pbx.received:
+            self.assertEqual(request.headers["authorization"], originate.zadarma_authorization(
+                request.path, {}, "api-key", "api-secret"))
         self.assertEqual(result["fetched"], 3)
         self.assertEqual(result["created"], ["202", "203"])
         self.assertEqual(result["updated"], ["201"], "the PBX's e-mail fills ours")
@@ -359,18 +306,18 @@ class TestExtensionBinding(TransactionCase):
                 "access_token_expire_time": 1800, "refresh_token": "ref1",
                 "refresh_token_expire_time": 86400,
             }),
-            "/openapi/v1.0/extension/list": lambda query: (200, pages[int(query["page"][0]) - 1]),
+            "/openapi/v1.0/extension/list": lambda query: (200, pages[int(query["page"]) - 1]),
         }
-        with FakePbxApi(routes) as pbx:
+        with FakePbx(routed(routes)) as pbx:
             self._configure(self.office, "yeastar", pbx.url, "client-id", "client-secret")
             result = self.as_manager().import_extensions(self.office.id)
         contract.check_result("import", result)
-        token_request, first, second = pbx.requests
-        self.assertEqual(token_request[0], "POST")
-        self.assertEqual(json.loads(token_request[4]), {"username": "client-id", "password": "client-secret"})
-        self.assertEqual(first[2]["access_token"], ["tok1"])
-        self.assertEqual((first[2]["page"], second[2]["page"]), (["1"], ["2"]))
-        self.assertEqual(first[3]["User-Agent"], "OpenAPI")
+        token_request, first, second = pbx.received
+        self.assertEqual(token_request.method, "POST")
+        self.assertEqual(token_request.json(), {"username": "client-id", "password": "client-secret"})
+        self.assertEqual(first.query["access_token"], "tok1")
+        self.assertEqual((first.query["page"], second.query["page"]), ("1", "2"))
+        self.assertEqual(first.headers["user-agent"], "OpenAPI")
         self.assertEqual(result["created"], ["1000", "1001", "1002"])
         auto = self.as_manager().auto_bind(self.office.id)
         self.assertEqual(auto["ambiguous"], ["sally.sales@example.com"],
@@ -383,7 +330,7 @@ class TestExtensionBinding(TransactionCase):
         with self.assertRaisesRegex(UserError, "Cloud PBX did not answer in time"):
             self.as_manager().import_extensions(self.cloud.id)
         routes = {"/v1/pbx/internal/": (401, {"status": "error", "message": "Not authorized"})}
-        with FakePbxApi(routes) as pbx:
+        with FakePbx(routed(routes)) as pbx:
             self._configure(self.cloud, "zadarma", pbx.url)
             with self.assertRaisesRegex(UserError, "Cloud PBX: .*HTTP 401, Not authorized"):
                 self.as_manager().import_extensions(self.cloud.id)

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Caller-lookup benchmark (issue 5, item 2), on a database seeded by seed_contacts.py.
 
-    scripts/bench_lookup.py --db NAME [--n 1000] [--scan-n 50] [--odoo /opt/odoo/17.0]
+    scripts/benchmark_lookup.py --db NAME [--n 1000] [--scan-n 50] [--odoo /opt/odoo/17.0]
 
 Runs inside Odoo (registry + Environment, nothing committed) and times, per lookup:
   (a) ours: pbx.connection._match_caller(normalize(number)) on a connection created for the

@@ -17,6 +17,7 @@ set -uo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 PY="${ODOO_PYTHON:-/usr/bin/python3}"
+source "$REPO/scripts/odoo_lib.sh"
 RUN_DIR="${RUN_DIR:-$REPO/.run}/bench"
 mkdir -p "$RUN_DIR"
 export BENCH_CALLS="${BENCH_CALLS:-30}"
@@ -58,8 +59,8 @@ else
     fi
     [[ ${#SRCS[@]} -eq 0 ]] && { echo "FAILED: no Odoo source for the live benches (set ODOO_SRC)"; exit 1; }
     for src in "${SRCS[@]}"; do
-        major="$(sed -n 's/^version_info *= *(\([0-9][0-9]*\),.*/\1/p' "$src/odoo/release.py" | head -n1)"
-        if [[ -d "$src/odoo/addons/crm" ]]; then addons="$src/odoo/addons"; else addons="$src/addons,$src/odoo/addons"; fi
+        major="$(odoo_major "$src")"
+        addons="$(odoo_addons_path "$src")"
         addons="$addons,$REPO/odoo_addon"
         db="pbxbench${major}_$("$PY" -c 'import secrets; print(secrets.token_hex(4))')"
         port="$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"

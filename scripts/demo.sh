@@ -17,6 +17,7 @@ set -uo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 PY="${ODOO_PYTHON:-/usr/bin/python3}"
+source "$REPO/scripts/odoo_lib.sh"
 PORT="${PORT:-8069}"
 HOST="${HOST:-127.0.0.1}"
 DB="${PBX_DEMO_DB:-pbx_demo}"
@@ -44,8 +45,8 @@ if [[ -z "$SRC" || ! -f "$SRC/odoo-bin" ]]; then
     exit 1
 fi
 SRC="$(cd "$SRC" && pwd)"
-MAJOR="$(sed -n 's/^version_info *= *(\([0-9][0-9]*\),.*/\1/p' "$SRC/odoo/release.py" | head -n1)"
-if [[ -d "$SRC/odoo/addons/crm" ]]; then ODOO_ADDONS="$SRC/odoo/addons"; else ODOO_ADDONS="$SRC/addons,$SRC/odoo/addons"; fi
+MAJOR="$(odoo_major "$SRC")"
+ODOO_ADDONS="$(odoo_addons_path "$SRC")"
 ADDONS_PATH="$ODOO_ADDONS,$REPO/odoo_addon"
 if [[ ! -f "$REPO/odoo_addon/$MODULE/__manifest__.py" ]]; then
     say "odoo_addon/$MODULE/__manifest__.py missing: run npm run build"; exit 1

@@ -28,6 +28,7 @@ set -uo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PY="${ODOO_PYTHON:-/usr/bin/python3}"
+source "$REPO/scripts/odoo_lib.sh"
 MODULE=pbx_callcenter
 ADDONS="$REPO/odoo_addon"
 I18N="$ADDONS/$MODULE/i18n"
@@ -45,25 +46,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-odoo_major() { sed -n 's/^version_info *= *(\([0-9][0-9]*\),.*/\1/p' "$1/odoo/release.py" 2>/dev/null | head -n1; }
-addons_path_for() {
-    if [[ -d "$1/odoo/addons/crm" ]]; then echo "$1/odoo/addons"; else echo "$1/addons,$1/odoo/addons"; fi
-}
-free_port() {
-    "$PY" - "$1" <<'EOF'
-import socket, sys
-for port in range(int(sys.argv[1]), int(sys.argv[1]) + 200):
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", port))
-    except OSError:
-        continue
-    finally:
-        s.close()
-    print(port)
-    break
-EOF
-}
 
 # the bundle Odoo reads must be the one web/src builds (a stale bundle exports stale terms)
 if command -v node >/dev/null && [[ -f "$REPO/scripts/build.mjs" ]]; then
@@ -82,7 +64,7 @@ for src in ${ODOO_SRCS:-/opt/odoo/17.0 /opt/odoo/18.0}; do
     db="pbx_i18n${major}_$("$PY" -c 'import secrets; print(secrets.token_hex(4))')"
     DBS+=("$db")
     log="$WORK/odoo$major.log"
-    common=(--config="$WORK/odoo.conf" --addons-path="$(addons_path_for "$src"),$ADDONS"
+    common=(--config="$WORK/odoo.conf" --addons-path="$(odoo_addons_path "$src"),$ADDONS"
             -d "$db" --db-filter="^${db}\$" --stop-after-init --max-cron-threads=0
             --http-interface=127.0.0.1 --http-port="$port")
     echo "== Odoo $major ($src): install $MODULE in $db"

@@ -27,6 +27,7 @@ set -uo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PY="${ODOO_PYTHON:-/usr/bin/python3}"
+source "$REPO/scripts/odoo_lib.sh"
 ADDONS="${ODOO_TEST_ADDONS:-$REPO/odoo_addon}"
 MODULE="${ODOO_TEST_MODULE:-pbx_callcenter}"
 TAGS="${ODOO_TEST_TAGS:-/$MODULE}"
@@ -38,9 +39,6 @@ RUN_DIR="$(cd "$RUN_DIR" && pwd)"
 ADDONS="$(cd "$ADDONS" 2>/dev/null && pwd || echo "$ADDONS")"
 
 # ---- which Odoo trees -------------------------------------------------------------------------
-odoo_major() {  # prints 17, 18 ... from <src>/odoo/release.py
-    sed -n 's/^version_info *= *(\([0-9][0-9]*\),.*/\1/p' "$1/odoo/release.py" 2>/dev/null | head -n1
-}
 SRCS=()
 if [[ -n "${ODOO_SRC:-}" ]]; then
     if [[ -f "$ODOO_SRC/odoo-bin" && -f "$ODOO_SRC/odoo/release.py" ]]; then
@@ -75,31 +73,13 @@ if ! "$PY" -c 'import psycopg2' 2>/dev/null; then
     echo "ERROR: $PY cannot import psycopg2: run scripts/setup.sh"
 fi
 
-free_port() {  # a TCP port nobody listens on, from a range away from 8069/8072
-    "$PY" - "$1" <<'EOF'
-import socket, sys
-start = int(sys.argv[1])
-for port in range(start, start + 200):
-    s = socket.socket()
-    try:
-        s.bind(('127.0.0.1', port))
-    except OSError:
-        continue
-    finally:
-        s.close()
-    print(port)
-    break
-EOF
-}
 
 addons_path_for() {
     local src="$1"
     if [[ -n "${ODOO_ADDONS_PATH:-}" ]]; then
         echo "$ODOO_ADDONS_PATH"
-    elif [[ -d "$src/odoo/addons/crm" ]]; then
-        echo "$src/odoo/addons"
     else
-        echo "$src/addons,$src/odoo/addons"
+        odoo_addons_path "$src"
     fi
 }
 

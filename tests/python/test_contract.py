@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from lib import contract
 from lib.contract import error_response, iso_utc, ok_response, popup_payload
 
 OK_ARGS = dict(
@@ -152,3 +153,36 @@ def test_iso_utc_of_naive_aware_and_string_values():
     assert iso_utc(datetime(2026, 11, 20, 10, 0, 0, 999)) == "2026-11-20T10:00:00Z"
     assert iso_utc(datetime(2026, 11, 20, 17, 0, tzinfo=timezone(timedelta(hours=7)))) == "2026-11-20T10:00:00Z"
     assert iso_utc("2026-11-20T10:00:00Z") == "2026-11-20T10:00:00Z"
+
+
+# ---- lookup_answer -------------------------------------------------------------------
+
+def _lookup(**overrides):
+    values = dict(
+        number="0989464344", e164="+84989464344",
+        record={"model": "res.partner", "id": 7, "name": "Acme, Jane"},
+        caller_name="Jane", company="Acme", email="jane@acme.test",
+        url="http://odoo/web#model=res.partner&id=7&view_type=form",
+        owner={"user_id": 2, "name": "Sam", "extension": "101"}, blocked=False,
+    )
+    values.update(overrides)
+    return contract.lookup_answer(**values)
+
+
+def test_lookup_answer_found_carries_record_owner_and_extension():
+    answer = _lookup()
+    assert answer["found"] is True
+    assert answer["record"] == {"model": "res.partner", "id": 7, "name": "Acme, Jane"}
+    assert answer["owner"]["extension"] == "101"
+    assert list(answer) == ["ok", "number", "e164", "found", "record", "caller_name", "company",
+                            "email", "url", "owner", "blocked"]
+
+
+def test_lookup_answer_unknown_number_is_not_found():
+    answer = _lookup(record=None, caller_name="", company=None, email=None, url=None, owner=None)
+    assert answer["found"] is False and answer["owner"] is None and answer["caller_name"] == ""
+
+
+def test_lookup_answer_rejects_an_owner_with_unknown_keys():
+    with pytest.raises(TypeError):
+        _lookup(owner={"user_id": 2, "name": "Sam", "extension": "101", "phone": "x"})

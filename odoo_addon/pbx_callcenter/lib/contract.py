@@ -33,6 +33,7 @@ POPUP_KEYS = (
 CALLER_KEYS = ("model", "id", "name", "company", "image_url", "email")
 OPPORTUNITY_KEYS = ("id", "name", "stage", "expected_revenue")
 LAST_CALL_KEYS = ("id", "direction", "state", "start", "duration")
+OWNER_KEYS = ("user_id", "name", "extension")
 
 
 def _exact(what: str, data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
@@ -88,6 +89,36 @@ def ok_response(
         "owner_extension": owner_extension,
         "blocked": blocked,
         "duplicate": duplicate,
+    }
+
+
+def lookup_answer(
+    *,
+    number: str,
+    e164: str | None,
+    record: dict[str, Any] | None,
+    caller_name: str,
+    company: str | None,
+    email: str | None,
+    url: str | None,
+    owner: dict[str, Any] | None,
+    blocked: bool,
+) -> dict[str, Any]:
+    """The one lookup answer every adapter reads: who is calling from ``number``, the name to
+    show on the phone, the salesperson who owns the record and their extension (for routing),
+    and whether the number is blacklisted. ``found`` is False when nothing matched."""
+    return {
+        "ok": True,
+        "number": number,
+        "e164": e164,
+        "found": record is not None,
+        "record": None if record is None else _exact("record", record, RECORD_KEYS),
+        "caller_name": caller_name,
+        "company": company,
+        "email": email,
+        "url": url,
+        "owner": None if owner is None else _exact("owner", owner, OWNER_KEYS),
+        "blocked": bool(blocked),
     }
 
 

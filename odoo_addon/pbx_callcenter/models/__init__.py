@@ -10,3 +10,4 @@ from . import odoo_compat
 from . import pbx_originate
 from . import pbx_call_popup
 from . import pbx_extension_binding
+from . import pbx_lookup

@@ -215,12 +215,7 @@ class PbxCall(models.Model):
         return self.lead_id or self.partner_id
 
     def _caller_name(self):
-        record = self._record()
-        if not record:
-            return ""
-        if record._name == "crm.lead":
-            return record.contact_name or record.partner_name or record.name
-        return record.display_name
+        return self.connection_id._record_caller_name(self._record())
 
     def _number_tail(self):
         """The reversed last N digits of the number: a key is reversed digits, so its first N
@@ -373,19 +368,15 @@ class PbxCall(models.Model):
         )
 
     def _popup_caller(self, record):
-        if record._name == "res.partner":
-            company = record.parent_id.name or (record.name if record.is_company else None)
-            image = f"/web/image/res.partner/{record.id}/avatar_128"
-        else:
-            company = record.partner_name or None
-            image = None
+        connection = self.connection_id
         return {
             "model": record._name,
             "id": record.id,
             "name": self._caller_name(),
-            "company": company or None,
-            "image_url": image,
-            "email": record.email_from if record._name == "crm.lead" else (record.email or None),
+            "company": connection._record_company(record),
+            "image_url": f"/web/image/res.partner/{record.id}/avatar_128"
+            if record._name == "res.partner" else None,
+            "email": connection._record_email(record),
         }
 
     def _popup_opportunities(self, record):

@@ -349,3 +349,31 @@ def test_a_lone_surrogate_escape_is_refused_and_names_its_field():
 def test_a_json_body_with_a_valid_surrogate_pair_escape_is_read():
     data = decode_body(b'{"callid": "\\ud83d\\ude00"}', "application/json")
     assert data == {"callid": "\U0001F600"}
+
+
+# ---- kinds only the native adapters produce ----------------------------------------------
+
+def test_answer_event_needs_phone_extension_and_callid():
+    event = parse_event("answer", {"phone": "0989464344", "extension": "101", "callid": "z1",
+                                   "direction": "inbound"})
+    assert (event.kind, event.extension, event.direction) == ("answer", "101", "in")
+    with pytest.raises(PayloadError) as error:
+        parse_event("answer", {"callid": "z1"})
+    assert set(error.value.fields) == {"phone", "extension"}
+
+
+def test_recording_event_needs_only_callid_and_file():
+    event = parse_event("recording", {"callid": "z1", "recordingfile": "https://pbx/r/1.mp3"})
+    assert (event.kind, event.recordingfile, event.phone) == ("recording", "https://pbx/r/1.mp3", "")
+    with pytest.raises(PayloadError) as error:
+        parse_event("recording", {"callid": "z1", "recordingfile": "../../etc/passwd"})
+    assert "recordingfile" in error.value.fields
+    with pytest.raises(PayloadError) as error:
+        parse_event("recording", {"callid": "z1"})
+    assert error.value.fields == {"recordingfile": "required"}
+
+
+def test_recording_event_checks_a_phone_when_one_is_given():
+    with pytest.raises(PayloadError) as error:
+        parse_event("recording", {"callid": "z1", "recordingfile": "a.wav", "phone": "abc"})
+    assert "phone" in error.value.fields

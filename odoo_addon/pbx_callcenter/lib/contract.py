@@ -92,6 +92,11 @@ def ok_response(
     }
 
 
+def ignored_response(event_id: int) -> dict[str, Any]:
+    """Body of a 200 answer to a native event that was journaled but changes no call."""
+    return {"ok": True, "event_id": event_id, "call": None, "ignored": True}
+
+
 def lookup_answer(
     *,
     number: str,

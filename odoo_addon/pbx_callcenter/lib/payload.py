@@ -19,6 +19,9 @@ from . import dates, recording, status
 from .text import has_control_chars
 
 KINDS = ("call_in", "init", "call_out")
+#: Kinds only the native adapters produce (no public route): the call was answered (by
+#: ``extension``), and the call's recording became available after it ended.
+ADAPTER_KINDS = ("answer", "recording")
 MAX_SECONDS = 604800
 MAX_FORM_FIELDS = 1000
 
@@ -27,6 +30,7 @@ _EXTENSION = re.compile(r"[0-9A-Za-z*#+_.@-]+", re.ASCII)
 _SECONDS = re.compile(r"[0-9]+", re.ASCII)
 _DIRECTIONS = {"in": "in", "inbound": "in", "out": "out", "outbound": "out", "internal": "internal"}
 _KIND_DIRECTION = {"call_in": "in", "init": "out"}
+_REQUIRED = {"recording": ("callid", "recordingfile")}
 
 
 class PayloadError(ValueError):
@@ -161,7 +165,7 @@ def parse_event(kind: str, data: Mapping[str, Any], tz_name: str = "UTC") -> Cal
     ``tz_name`` reads naive calldates; an unknown zone is a configuration
     error (plain ValueError), not a payload error.
     """
-    if kind not in KINDS:
+    if kind not in KINDS + ADAPTER_KINDS:
         raise ValueError(f"unknown event kind {kind!r}")
     if not isinstance(data, Mapping):
         raise PayloadError({"_body": "must be a JSON object"})
@@ -175,16 +179,27 @@ def parse_event(kind: str, data: Mapping[str, Any], tz_name: str = "UTC") -> Cal
         except ValueError as error:
             errors[name] = str(error)
 
-    for name, reader in (("phone", _phone), ("extension", _extension), ("callid", _callid)):
-        if data.get(name) is None:
+    readers = (("phone", _phone), ("extension", _extension), ("callid", _callid),
+               ("recordingfile", _recordingfile))
+    required = _REQUIRED.get(kind, ("phone", "extension", "callid"))
+    for name, reader in readers:
+        if name in required and data.get(name) is None:
             errors[name] = "required"
-        else:
+        elif name in required or (kind == "recording" and not _is_absent(data.get(name))):
             read(name, reader)
 
-    if kind != "call_out":
+    if kind in ("call_in", "init"):
         if errors:
             raise PayloadError(errors)
         return CallEvent(kind=kind, direction=_KIND_DIRECTION[kind], **values)
+    if kind in ADAPTER_KINDS:
+        if not _is_absent(data.get("direction")):
+            read("direction", _direction)
+        if errors:
+            raise PayloadError(errors)
+        values.setdefault("phone", "")
+        values.setdefault("extension", "")
+        return CallEvent(kind=kind, **values)
 
     optional = (
         ("calldate", dates.parse_calldate, tz_name),

@@ -3,7 +3,7 @@ from datetime import timedelta
 from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from ..lib import contract, recording, status
 
@@ -17,7 +17,7 @@ STATES = [
     ("busy", "Busy"),
     ("failed", "Failed"),
 ]
-INITIAL_STATE = {"call_in": "ringing", "init": "dialing"}
+INITIAL_STATE = {"call_in": "ringing", "init": "dialing", "answer": "answered"}
 INITIAL_DIRECTION = {"call_in": "in", "init": "out"}
 POPUP_NOTIFICATION = "pbx_callcenter/call"
 POPUP_HISTORY = 5
@@ -93,6 +93,9 @@ class PbxCall(models.Model):
         )
         if call:
             duplicate = not call._merge_event(event)
+        elif event.kind == "recording":
+            # Failed, not rejected: once the call's own events arrive it can be re-processed.
+            raise UserError(_("No call %s yet to attach this recording to.", event.callid))
         else:
             call = self._create_from_event(connection, event)
             duplicate = False
@@ -138,16 +141,51 @@ class PbxCall(models.Model):
         }
         if event.kind == "call_out":
             vals.update(self._end_values(connection, event, vals["start_date"]))
+        elif event.kind == "answer":
+            vals["answer_date"] = vals["start_date"]
         return self.create(vals)
 
     def _merge_event(self, event):
         """Merge a later (or late) event into an existing call; return True if it changed it."""
         self.ensure_one()
+        if event.kind == "recording":
+            return self._merge_recording(event)
+        if event.kind == "answer":
+            return self._merge_answer(event)
         if event.kind != "call_out" or status.STATE_RANK[self.state] == 2:
             return False  # a retry, or a late call_in/init: never moves a call backwards
         vals = self._end_values(self.connection_id, event, self.start_date)
         vals["state"] = status.final_state(event.status)
         self.write(vals)
+        return True
+
+    def _merge_answer(self, event):
+        """Ringing/dialing -> answered, by the extension that picked up (ring groups ring many)."""
+        if status.STATE_RANK[self.state] != 0:
+            return False
+        vals = {"state": "answered", "answer_date": fields.Datetime.now()}
+        extension = self.connection_id._find_extension(event.extension)
+        if extension and extension != self.extension_id:
+            vals.update(extension=event.extension, extension_id=extension.id,
+                        user_id=extension.user_id.id)
+        self.write(vals)
+        return True
+
+    def _merge_recording(self, event):
+        """A recording that became available after the call (Zadarma's NOTIFY_RECORD...)."""
+        url, filename = self._recording_location(self.connection_id, event.recordingfile)
+        if (url, filename) == (self.recording_url or None, self.recording_file or None):
+            return False
+        self.write({"recording_url": url, "recording_file": filename})
+        record = self._record()
+        if url and record and self.activity_logged:
+            # The call's activity is already in the chatter: add the link beside it.
+            record.sudo().message_post(
+                body=Markup('<a href="%s" target="_blank" rel="noopener">%s</a>') % (
+                    url, _("Play recording of the call of %s UTC",
+                           fields.Datetime.to_string(self.start_date))),
+                message_type="comment", subtype_xmlid="mail.mt_note",
+            )
         return True
 
     @api.model
@@ -160,13 +198,7 @@ class PbxCall(models.Model):
         else:
             talk = duration if answered else 0
         end = start + timedelta(seconds=duration)
-        # The file name was validated when the event was parsed; a bad base URL is a setting
-        # of ours, not the PBX's fault: keep the file name and no URL.
-        try:
-            url, filename = recording.recording_location(
-                event.recordingfile, connection.recording_base_url)
-        except ValueError:
-            url, filename = recording.recording_location(event.recordingfile, None)
+        url, filename = self._recording_location(connection, event.recordingfile)
         return {
             "start_date": start,
             "end_date": end,
@@ -177,6 +209,16 @@ class PbxCall(models.Model):
             "recording_url": url,
             "recording_file": filename,
         }
+
+    @api.model
+    def _recording_location(self, connection, recordingfile):
+        """(url, file name) of a recording. The file name was validated when the event was
+        parsed; a bad base URL is a setting of ours, not the PBX's fault: keep the file name
+        and no URL."""
+        try:
+            return recording.recording_location(recordingfile, connection.recording_base_url)
+        except ValueError:
+            return recording.recording_location(recordingfile, None)
 
     def _lock_number(self, connection, key):
         # Serialises calls from the same number so two concurrent first calls from an unknown

@@ -3,11 +3,16 @@ import logging
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 
-from ..lib import contract, netaddr, payload, recording, tokens
+from ..lib import contract, payload, recording, tokens
 
 _logger = logging.getLogger(__name__)
 
-ROUTES = [("call_in", "call_in"), ("init", "init"), ("call_out", "call_out")]
+ROUTES = [("call_in", "call_in"), ("init", "init"), ("call_out", "call_out"),
+          ("answer", "answer"), ("recording", "recording"), ("native", "native")]
+#: Native adapters: source -> module of lib/ mapping a vendor event onto a canonical one with
+#: `to_canonical(native_event, data, tz_name) -> (kind, canonical dict) | None` (None: an event
+#: that changes no call), raising lib.payload.PayloadError on a malformed payload.
+NATIVE_ADAPTERS = {}
 DEFAULT_MAX_BODY = 65536
 
 
@@ -25,13 +30,21 @@ class PbxCallEvent(models.Model):
 
     connection_id = fields.Many2one("pbx.connection", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="connection_id.company_id", store=True, index=True)
-    route = fields.Selection(ROUTES, required=True, readonly=True)
+    route = fields.Selection(
+        ROUTES, required=True, readonly=True,
+        help="The canonical event: the route called, or what a native event was mapped onto "
+             "(native: not mapped yet, or an event that changes no call).")
+    source = fields.Selection(
+        [("api", "Canonical API"), ("zadarma", "Zadarma"), ("yeastar", "Yeastar"), ("threecx", "3CX")],
+        required=True, default="api", readonly=True,
+        help="Who sent the event: the canonical routes or a PBX's native webhook.")
+    native_event = fields.Char("Vendor Event", readonly=True, help="The PBX's own event name.")
     callid = fields.Char("PBX Call ID", index=True, readonly=True)
     payload = fields.Text(readonly=True, help="The body as received (decoded JSON or form fields).")
     remote_addr = fields.Char("Source IP", readonly=True)
     state = fields.Selection(
         [("pending", "Pending"), ("done", "Done"), ("duplicate", "Duplicate"),
-         ("rejected", "Rejected"), ("failed", "Failed")],
+         ("rejected", "Rejected"), ("failed", "Failed"), ("ignored", "Ignored")],
         required=True, default="pending", index=True, readonly=True,
     )
     error = fields.Text(readonly=True)
@@ -51,22 +64,12 @@ class PbxCallEvent(models.Model):
         self = env[self._name]
         if http_in["method"] != "POST":
             return contract.error_response("method_not_allowed", _("Use POST."))
-        token = tokens.token_from_request(http_in["headers"], http_in["query"])
-        connection = env["pbx.connection"]._find_by_token(token)
-        if not connection:
-            return contract.error_response("unauthorized", _("Missing or invalid API token."))
-        if not netaddr.ip_allowed(http_in["remote_addr"], connection.allowed_ips):
-            return contract.error_response(
-                "forbidden", _("Requests from %s are not allowed.", http_in["remote_addr"]))
-        limit = self._max_body_bytes()
-        if (http_in["content_length"] or 0) > limit:
-            return contract.error_response(
-                "payload_too_large", _("The body exceeds %s bytes.", limit))
-        form = http_in["form"]
-        body = None if form is not None else http_in["read_body"](limit + 1)
-        if body is not None and len(body) > limit:
-            return contract.error_response(
-                "payload_too_large", _("The body exceeds %s bytes.", limit))
+        connection, error = env["pbx.connection"]._authenticate_request(http_in)
+        if error:
+            return error
+        body, error = self._read_body(http_in)
+        if error:
+            return error
         if connection.webhook_secret:
             if body is None:
                 return contract.error_response(
@@ -78,13 +81,28 @@ class PbxCallEvent(models.Model):
             return contract.error_response(
                 "integration_disabled", _("The PBX integration is disabled in Odoo."))
         try:
-            data = form if form is not None else payload.decode_body(body, http_in["content_type"])
+            data = http_in["form"] if body is None else payload.decode_body(body, http_in["content_type"])
         except payload.PayloadError as error:
             event = self._journal(connection, route, _printable(body), http_in, error)
             return contract.error_response(
                 "invalid_payload", _("The body could not be read."), error.fields, event.id)
         event = self._journal(connection, route, json.dumps(data, ensure_ascii=False), http_in)
         return event._process_isolated(data)
+
+    @api.model
+    def _read_body(self, http_in):
+        """(body, error): the raw body (None for a form Odoo already parsed), or a 413 answer."""
+        limit = self._max_body_bytes()
+        if (http_in["content_length"] or 0) > limit:
+            return None, contract.error_response(
+                "payload_too_large", _("The body exceeds %s bytes.", limit))
+        if http_in["form"] is not None:
+            return None, None
+        body = http_in["read_body"](limit + 1)
+        if len(body) > limit:
+            return None, contract.error_response(
+                "payload_too_large", _("The body exceeds %s bytes.", limit))
+        return body, None
 
     @api.model
     def _max_body_bytes(self):
@@ -95,10 +113,20 @@ class PbxCallEvent(models.Model):
             return DEFAULT_MAX_BODY
 
     @api.model
-    def _journal(self, connection, route, raw, http_in, error=None):
+    def _native_receive(self, connection, source, native_event, data, http_in):
+        """Journal and apply one authenticated, decoded native webhook event (see
+        NATIVE_ADAPTERS); returns (http_status, json_dict) like the canonical routes."""
+        event = self._journal(connection, "native", json.dumps(data, ensure_ascii=False), http_in,
+                              source=source, native_event=native_event)
+        return event._process_isolated(data)
+
+    @api.model
+    def _journal(self, connection, route, raw, http_in, error=None, source="api", native_event=None):
         """Write the event in its own committed transaction, so it survives any later failure."""
         vals = {
             "connection_id": connection.id,
+            "source": source,
+            "native_event": native_event,
             "route": route,
             "payload": raw,
             "remote_addr": http_in["remote_addr"],
@@ -150,10 +178,22 @@ class PbxCallEvent(models.Model):
             )
 
     def _process(self, data):
-        """Validate and apply the event in the current transaction; returns (status, dict)."""
+        """Validate and apply the event in the current transaction; returns (status, dict).
+
+        A native event is first mapped onto its canonical event; one that changes no call is
+        kept as *ignored* and answered 200 without a call."""
         self.ensure_one()
         connection = self.connection_id
         try:
+            if self.source != "api":
+                mapped = NATIVE_ADAPTERS[self.source].to_canonical(
+                    self.native_event, data, connection.tz or "UTC")
+                if mapped is None:
+                    self.write({"state": "ignored", "route": "native", "error": False,
+                                "processed_at": fields.Datetime.now()})
+                    return 200, contract.ignored_response(self.id)
+                route, data = mapped
+                self.route = route
             event = payload.parse_event(self.route, data, connection.tz or "UTC")
             _check_recording(event)
         except payload.PayloadError as error:

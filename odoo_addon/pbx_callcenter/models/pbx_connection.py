@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 from odoo.addons.base.models.res_partner import _tz_get
 from odoo.exceptions import AccessError, ValidationError
 
-from ..lib import netaddr, phone, tokens
+from ..lib import contract, netaddr, phone, tokens
 
 PBX_KINDS = [
     ("generic", "Generic HTTP"),
@@ -163,6 +163,21 @@ class PbxConnection(models.Model):
         return self.sudo().search([("token_hash", "=", tokens.hash_token(token))], limit=1)
 
     # ---- enable / disable / disconnect -----------------------------------------
+
+    @api.model
+    def _authenticate_request(self, http_in):
+        """(connection, error) of a PBX request: its API token (Bearer, X-Api-Key or ?token=)
+        names the connection, whose source-IP allow-list must admit the sender. `error` is a
+        (status, body) 401/403 answer, or None. Callers check size, signature and `enabled`."""
+        connection = self.sudo()._find_by_token(
+            tokens.token_from_request(http_in["headers"], http_in["query"]))
+        if not connection:
+            return connection, contract.error_response(
+                "unauthorized", _("Missing or invalid API token."))
+        if not netaddr.ip_allowed(http_in["remote_addr"], connection.allowed_ips):
+            return connection, contract.error_response(
+                "forbidden", _("Requests from %s are not allowed.", http_in["remote_addr"]))
+        return connection, None
 
     def action_enable(self):
         self.write({"enabled": True})

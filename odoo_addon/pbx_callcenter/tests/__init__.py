@@ -15,3 +15,5 @@ from . import test_extension_binding
 from . import test_popup_browser
 from . import test_popup_actions
 from . import test_translations
+from . import test_native_core
+from . import test_install_prefill

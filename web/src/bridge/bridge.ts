@@ -1,0 +1,154 @@
+// Wires the bridge together: AMI client -> call tracker -> durable queue -> sender -> Odoo, plus
+// the click-to-dial endpoint. Open calls are saved next to the queue (calls.json) so a restarted
+// bridge still closes the calls it announced; CoreShowChannels after every login tells which of
+// them are still up.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { AmiClient } from "./ami_client";
+import { CallTracker } from "./call_tracker";
+import type { TrackedCall } from "./call_state";
+import { compileRules } from "./channels";
+import type { BridgeConfig } from "./config";
+import { createLogger, errorText, type Logger } from "./log";
+import { type OriginateServer, startOriginateServer } from "./originate_server";
+import { DurableQueue, writeDurably } from "./queue";
+import { Sender } from "./sender";
+
+// -----------------------------------------------------------------------------
+// Types
+// -----------------------------------------------------------------------------
+
+export interface BridgeOptions {
+    logger?: Logger;
+    random?: () => number;
+    /** How often the status line is logged and open calls saved (ms). */
+    statusIntervalMs?: number;
+}
+
+export interface RunningBridge {
+    ami: AmiClient;
+    tracker: CallTracker;
+    queue: DurableQueue;
+    sender: Sender;
+    originate: OriginateServer | null;
+    stop(): Promise<void>;
+}
+
+interface SavedCalls {
+    savedAt: number;
+    calls: TrackedCall[];
+}
+
+export const CALLS_FILE = "calls.json";
+const SAVE_DELAY_MS = 100;
+
+function loadCalls(dir: string, logger: Logger): SavedCalls | null {
+    const path = join(dir, CALLS_FILE);
+    if (!existsSync(path)) {
+        return null;
+    }
+    try {
+        const saved = JSON.parse(readFileSync(path, "utf8")) as SavedCalls;
+        return Array.isArray(saved.calls) && Number.isFinite(saved.savedAt) ? saved : null;
+    } catch (error) {
+        logger.error(`${path} is unreadable (${errorText(error)}): the calls open before the restart are forgotten`);
+        return null;
+    }
+}
+
+// -----------------------------------------------------------------------------
+// Bridge
+// -----------------------------------------------------------------------------
+
+export async function startBridge(config: BridgeConfig, options: BridgeOptions = {}): Promise<RunningBridge> {
+    const logger = options.logger ?? createLogger(config.logLevel);
+    const queue = new DurableQueue(config.queueDir);
+    const saved = loadCalls(config.queueDir, logger);
+    let lastAliveAt = saved?.savedAt ?? Date.now();
+    let saveTimer: NodeJS.Timeout | null = null;
+
+    const sender = new Sender(queue, { ...config.odoo, retry: config.retry, logger: logger.child("odoo"), random: options.random });
+    const save = () => {
+        if (saveTimer) {
+            clearTimeout(saveTimer);
+            saveTimer = null;
+        }
+        const state: SavedCalls = { savedAt: Date.now(), calls: tracker.snapshot() };
+        writeDurably(config.queueDir, CALLS_FILE, JSON.stringify(state));
+    };
+    const tracker = new CallTracker({
+        rules: compileRules(config.calls),
+        cdrGraceMs: config.calls.cdrGraceMs,
+        recordingPrefix: config.calls.recordingPrefix,
+        reportInternal: config.calls.reportInternal,
+        logger: logger.child("calls"),
+        emit: (event) => {
+            queue.enqueue(event);
+            sender.wake();
+        },
+        changed: () => (saveTimer ??= setTimeout(save, SAVE_DELAY_MS)),
+    });
+    if (saved?.calls.length) {
+        tracker.restore(saved.calls);
+        logger.info(`${saved.calls.length} call(s) open before the restart, checked at the next login`);
+    }
+
+    const amiLogger = logger.child("ami");
+    const ami: AmiClient = new AmiClient(
+        { ...config.ami, reconnect: config.reconnect, logger: amiLogger, random: options.random },
+        {
+            event: (message) => tracker.handle(message),
+            ready: () => {
+                const known = tracker.openLinkedids();
+                ami.action({ Action: "CoreShowChannels" }, { timeoutMs: 30_000 })
+                    .then(({ events }) => tracker.reconcile(events.filter((event) => event.Event === "CoreShowChannel"), lastAliveAt, known))
+                    .catch((error: unknown) => amiLogger.warn(`CoreShowChannels failed: ${errorText(error)}`));
+            },
+            down: () => (lastAliveAt = Date.now()),
+        }
+    );
+
+    let originate: OriginateServer | null = null;
+    if (config.originate) {
+        try {
+            originate = await startOriginateServer(config.originate, ami, logger.child("originate"));
+        } catch (error) {
+            queue.close();
+            throw error;
+        }
+    }
+    if (queue.size) {
+        logger.info(`${queue.size} event(s) still queued from a previous run: sending them first`);
+    }
+    sender.start();
+    ami.start();
+
+    const status = setInterval(() => {
+        logger.info(
+            `status: Asterisk ${ami.ready ? "connected" : "DISCONNECTED"}, ${tracker.openCalls} open call(s), ` +
+                `${queue.size} event(s) queued, ${sender.stats.delivered} delivered, ${sender.stats.rejected} rejected`
+        );
+        if (tracker.openCalls) {
+            save();
+        }
+    }, options.statusIntervalMs ?? 60_000);
+    status.unref();
+
+    return {
+        ami,
+        tracker,
+        queue,
+        sender,
+        originate,
+        async stop() {
+            clearInterval(status);
+            await originate?.close();
+            await ami.stop();
+            tracker.close();
+            save();
+            await sender.stop();
+            queue.close();
+            logger.info(`stopped: ${tracker.openCalls} open call(s) saved, ${queue.size} event(s) queued for the next run`);
+        },
+    };
+}

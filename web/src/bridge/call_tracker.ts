@@ -1,0 +1,382 @@
+// Turns the AMI event stream into canonical call events. Calls are grouped by Linkedid (the
+// Uniqueid of the channel that started the call): its first DialBegin to a real phone classifies
+// it and emits call_in / init; the hangup of its primary channel (or of all its channels) ends
+// it, and call_out follows after a short grace period in which Asterisk's Cdr events may still
+// arrive. After a reconnection, a CoreShowChannels snapshot closes the calls that ended while
+// the bridge was away and adopts those that began meanwhile.
+import type { AmiMessage } from "./ami_parser";
+import type { ChannelRules } from "./channels";
+import { type Classification, classifyDial, classifySnapshot } from "./call_classify";
+import { buildEnd, buildStart, type CanonicalEvent } from "./call_outcome";
+import { ensureChannel, eventTime, newCall, primaryChannel, type TrackedCall } from "./call_state";
+import type { Logger } from "./log";
+
+// -----------------------------------------------------------------------------
+// Types
+// -----------------------------------------------------------------------------
+
+export interface TrackerOptions {
+    rules: ChannelRules;
+    cdrGraceMs: number;
+    recordingPrefix: string;
+    reportInternal: boolean;
+    logger: Logger;
+    /** Queues one canonical event durably; called synchronously, in order. */
+    emit(event: CanonicalEvent): void;
+    /** The set of open calls changed (to save it). */
+    changed?(): void;
+    now?: () => number;
+}
+
+/** How many recently ended calls and hung-up channels are remembered, to ignore late events. */
+const MEMORY = 5000;
+
+class RecentSet {
+    private readonly items = new Set<string>();
+
+    add(item: string): void {
+        this.items.add(item);
+        if (this.items.size > MEMORY) {
+            this.items.delete(this.items.values().next().value as string);
+        }
+    }
+
+    has(item: string): boolean {
+        return this.items.has(item);
+    }
+}
+
+/** `00:01:05` (CoreShowChannel Duration) in seconds. */
+function hms(text: string | undefined): number {
+    const parts = (text ?? "").split(":").map(Number);
+    return parts.length === 3 && parts.every(Number.isFinite) ? parts[0] * 3600 + parts[1] * 60 + parts[2] : 0;
+}
+
+// -----------------------------------------------------------------------------
+// Tracker
+// -----------------------------------------------------------------------------
+
+export class CallTracker {
+    private readonly calls = new Map<string, TrackedCall>();
+    private readonly byUniqueid = new Map<string, string>();
+    private readonly timers = new Map<string, NodeJS.Timeout>();
+    private readonly finished = new RecentSet();
+    private readonly hungUp = new RecentSet();
+    private readonly now: () => number;
+
+    constructor(private readonly options: TrackerOptions) {
+        this.now = options.now ?? Date.now;
+    }
+
+    get openCalls(): number {
+        return this.calls.size;
+    }
+
+    /** The calls open now: those a CoreShowChannels requested now may close (see reconcile). */
+    openLinkedids(): Set<string> {
+        return new Set(this.calls.keys());
+    }
+
+    /** Open calls, as plain data (to save before a restart). */
+    snapshot(): TrackedCall[] {
+        return structuredClone([...this.calls.values()]);
+    }
+
+    /** Calls saved by a previous run; those that had already ended are finished now. */
+    restore(calls: readonly TrackedCall[]): void {
+        for (const call of structuredClone(calls)) {
+            this.calls.set(call.linkedid, call);
+            for (const uniqueid of Object.keys(call.channels)) {
+                this.byUniqueid.set(uniqueid, call.linkedid);
+            }
+            if (call.endedAt !== null) {
+                this.scheduleEnd(call);
+            }
+        }
+    }
+
+    /** Stops the timers; open calls stay in snapshot(). */
+    close(): void {
+        for (const timer of this.timers.values()) {
+            clearTimeout(timer);
+        }
+        this.timers.clear();
+    }
+
+    // ---- events --------------------------------------------------------------------
+
+    handle(message: AmiMessage): void {
+        const at = eventTime(message, this.now());
+        switch (message.Event) {
+            case "Newchannel":
+                this.channelSeen(message, at);
+                break;
+            case "DialBegin":
+                this.dialBegin(message, at);
+                break;
+            case "DialEnd":
+                this.dialEnd(message, at);
+                break;
+            case "BridgeEnter":
+                this.bridgeEnter(message, at);
+                break;
+            case "VarSet":
+                if (message.Variable === "MIXMONITOR_FILENAME" && message.Value) {
+                    const call = this.callOf(message, at);
+                    if (call) {
+                        call.recording = message.Value;
+                        this.options.changed?.();
+                    }
+                }
+                break;
+            case "Hangup":
+                this.hangup(message, at);
+                break;
+            case "Cdr":
+                this.cdr(message);
+                break;
+            default:
+                break;
+        }
+    }
+
+    /** The call of a channel event, created on first sight unless it already ended. */
+    private callOf(message: AmiMessage, at: number, create = true): TrackedCall | null {
+        const linkedid = message.Linkedid || message.DestLinkedid;
+        if (!linkedid || this.finished.has(linkedid)) {
+            return null;
+        }
+        let call = this.calls.get(linkedid);
+        if (!call && create) {
+            call = newCall(linkedid, at);
+            this.calls.set(linkedid, call);
+        }
+        return call ?? null;
+    }
+
+    private track(call: TrackedCall, message: AmiMessage, prefix: "" | "Dest", at: number) {
+        const channel = ensureChannel(call, message, prefix, this.options.rules, at);
+        if (channel) {
+            this.byUniqueid.set(channel.uniqueid, call.linkedid);
+        }
+        return channel;
+    }
+
+    private channelSeen(message: AmiMessage, at: number): void {
+        const call = this.callOf(message, at);
+        if (call) {
+            this.track(call, message, "", at);
+            this.options.changed?.();
+        }
+    }
+
+    private dialBegin(message: AmiMessage, at: number): void {
+        const call = this.callOf(message, at);
+        if (!call) {
+            return;
+        }
+        const source = this.track(call, message, "", at);
+        const dest = this.track(call, message, "Dest", at);
+        if (dest && call.direction === null) {
+            const classification = classifyDial(call, source, dest, message, this.options.rules);
+            if (classification) {
+                this.classified(call, classification);
+            }
+        }
+        this.options.changed?.();
+    }
+
+    private dialEnd(message: AmiMessage, at: number): void {
+        const call = this.callOf(message, at, false);
+        const dest = call ? this.track(call, message, "Dest", at) : null;
+        if (!call || !dest || dest.uniqueid === call.linkedid) {
+            return; // an Originate ringing the originating phone: not the callee's answer
+        }
+        const status = (message.DialStatus ?? "").trim().toUpperCase();
+        if (status) {
+            call.dialStatuses.push(status);
+        }
+        if (status === "ANSWER" && !dest.local) {
+            call.answeredAt ??= at;
+            if (call.direction !== "out" && dest.extension) {
+                call.answeredBy ??= dest.extension;
+            }
+        }
+        this.options.changed?.();
+    }
+
+    private bridgeEnter(message: AmiMessage, at: number): void {
+        const call = this.callOf(message, at);
+        const channel = call ? this.track(call, message, "", at) : null;
+        if (!call || !channel || channel.local || Number(message.BridgeNumChannels) < 2) {
+            return;
+        }
+        call.answeredAt ??= at;
+        if (call.direction !== "out" && channel.extension && channel.uniqueid !== call.linkedid) {
+            call.answeredBy ??= channel.extension;
+        }
+        this.options.changed?.();
+    }
+
+    private hangup(message: AmiMessage, at: number): void {
+        const call = this.callOf(message, at, false);
+        const channel = call ? this.track(call, message, "", at) : null;
+        if (!call || !channel) {
+            return;
+        }
+        channel.hungUp = true;
+        this.hungUp.add(channel.uniqueid);
+        const primary = channel.uniqueid === call.linkedid;
+        if (primary) {
+            call.hangupCause = Number(message.Cause) || null;
+        }
+        if (call.endedAt === null && (primary || Object.values(call.channels).every((each) => each.hungUp))) {
+            call.endedAt = at;
+            this.scheduleEnd(call);
+        }
+        this.options.changed?.();
+    }
+
+    private cdr(message: AmiMessage): void {
+        const uniqueid = message.UniqueID ?? "";
+        const linkedid = message.LinkedID || message.Linkedid || this.byUniqueid.get(uniqueid);
+        const call = linkedid ? this.calls.get(linkedid) : undefined;
+        if (!call) {
+            this.options.logger.debug(`Cdr of ${uniqueid || "?"} matches no open call: ignored`);
+            return;
+        }
+        call.cdrs.push({
+            startTime: message.StartTime ?? "",
+            answerTime: message.AnswerTime ?? "",
+            endTime: message.EndTime ?? "",
+            duration: Number(message.Duration) || 0,
+            billableSeconds: Number(message.BillableSeconds) || 0,
+            disposition: message.Disposition ?? "",
+            destinationChannel: message.DestinationChannel ?? "",
+        });
+        if (call.endedAt !== null) {
+            this.scheduleEnd(call); // more Cdr events may follow: wait again
+        }
+        this.options.changed?.();
+    }
+
+    // ---- canonical events ------------------------------------------------------------
+
+    private classified(call: TrackedCall, classification: Classification): void {
+        call.direction = classification.direction;
+        call.phone = classification.phone;
+        call.extension = classification.extension;
+        if (call.direction === "internal" && !this.options.reportInternal) {
+            return;
+        }
+        const built = buildStart(call);
+        if (!built.ok) {
+            call.skipped = built.reason;
+            this.options.logger.warn(`call ${call.linkedid} (${call.direction}) not reported: ${built.reason}`);
+            return;
+        }
+        this.options.logger.info(`call ${call.linkedid}: ${built.event.route} ${call.phone} ext ${call.extension}`);
+        this.options.emit(built.event);
+        call.announced = true;
+    }
+
+    private scheduleEnd(call: TrackedCall): void {
+        clearTimeout(this.timers.get(call.linkedid));
+        const timer = setTimeout(() => this.end(call), this.options.cdrGraceMs);
+        this.timers.set(call.linkedid, timer);
+    }
+
+    private end(call: TrackedCall): void {
+        clearTimeout(this.timers.get(call.linkedid));
+        this.timers.delete(call.linkedid);
+        this.calls.delete(call.linkedid);
+        for (const uniqueid of Object.keys(call.channels)) {
+            this.byUniqueid.delete(uniqueid);
+        }
+        this.finished.add(call.linkedid);
+        const reported = call.announced && !call.skipped;
+        if (reported) {
+            const built = buildEnd(call, { now: this.now(), recordingPrefix: this.options.recordingPrefix });
+            if (built.ok) {
+                built.warnings.forEach((warning) => this.options.logger.warn(`call ${call.linkedid}: ${warning}`));
+                this.options.logger.info(
+                    `call ${call.linkedid}: call_out ${built.event.payload.status} ${built.event.payload.duration}s` +
+                        (call.endedUnseen ? " (ended while disconnected: times estimated)" : "")
+                );
+                this.options.emit(built.event);
+            } else {
+                this.options.logger.error(`call ${call.linkedid}: no call_out: ${built.reason}`);
+            }
+        }
+        this.options.changed?.();
+    }
+
+    // ---- reconnection --------------------------------------------------------------------
+
+    /**
+     * Aligns the open calls with Asterisk's CoreShowChannel list after a (re)connection.
+     * `lastAliveAt` is when the bridge last knew them alive (disconnection or last save);
+     * `known` the calls open when the list was requested: a call whose first events came
+     * while the list was on its way is not in it, yet alive.
+     */
+    reconcile(items: readonly AmiMessage[], lastAliveAt: number, known: ReadonlySet<string>): void {
+        const now = this.now();
+        const groups = new Map<string, AmiMessage[]>();
+        for (const item of items) {
+            if (item.Linkedid && item.Uniqueid && !this.hungUp.has(item.Uniqueid) && !this.finished.has(item.Linkedid)) {
+                groups.set(item.Linkedid, [...(groups.get(item.Linkedid) ?? []), item]);
+            }
+        }
+        let ended = 0;
+        let adopted = 0;
+        for (const call of [...this.calls.values()]) {
+            if (known.has(call.linkedid) && !groups.has(call.linkedid) && call.endedAt === null) {
+                call.endedUnseen = true;
+                call.endedAt = Math.max(call.startedAt, lastAliveAt);
+                Object.values(call.channels).forEach((channel) => (channel.hungUp = true));
+                ended++;
+                this.end(call);
+            }
+        }
+        for (const [linkedid, group] of groups) {
+            let call = this.calls.get(linkedid);
+            if (!call) {
+                call = newCall(linkedid, now - Math.max(...group.map((item) => hms(item.Duration))) * 1000);
+                this.calls.set(linkedid, call);
+                adopted++;
+            }
+            const live = new Set(group.map((item) => item.Uniqueid));
+            for (const channel of Object.values(call.channels)) {
+                channel.hungUp ||= !live.has(channel.uniqueid);
+            }
+            for (const item of group) {
+                this.track(call, item, "", now - hms(item.Duration) * 1000);
+            }
+            this.adopt(call, group);
+        }
+        if (ended || adopted) {
+            this.options.logger.info(
+                `after (re)connection: ${ended} call(s) ended while disconnected, ${adopted} running call(s) found, ${this.calls.size} open`
+            );
+        }
+        this.options.changed?.();
+    }
+
+    /** Classification and answer state of a call from its live channels. */
+    private adopt(call: TrackedCall, group: readonly AmiMessage[]): void {
+        if (call.direction === null && !call.skipped) {
+            const classification = classifySnapshot(call, this.options.rules);
+            if (classification) {
+                this.classified(call, classification);
+            }
+        }
+        const bridged = group.filter((item) => item.BridgeId && !/^Local\//i.test(item.Channel ?? ""));
+        if (call.answeredAt === null && bridged.length >= 2) {
+            const answerer = bridged.map((item) => call.channels[item.Uniqueid]).find((channel) => channel && channel !== primaryChannel(call));
+            call.answeredAt = answerer?.createdAt ?? this.now();
+            if (call.direction !== "out" && answerer?.extension) {
+                call.answeredBy ??= answerer.extension;
+            }
+        }
+    }
+}

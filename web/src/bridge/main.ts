@@ -1,0 +1,58 @@
+// The Asterisk AMI bridge: a long-running process that turns AMI events into the canonical
+// /api/callcenter/* events of Odoo, with a durable local queue, and serves click-to-dial.
+//   npm run ami-bridge -- --config /etc/pbx-ami-bridge.json
+// Exit status: 2 for a bad command line or configuration, 1 when it cannot start.
+import { parseArgs } from "node:util";
+import { startBridge } from "./bridge";
+import { ConfigError, loadConfig } from "./config";
+import { createLogger, errorText } from "./log";
+
+const USAGE = "usage: npm run ami-bridge -- --config <file.json>";
+
+let configPath: string | undefined;
+try {
+    configPath = parseArgs({ options: { config: { type: "string" } }, strict: true }).values.config;
+} catch (error) {
+    console.error(`error: ${errorText(error)}\n${USAGE}`);
+    process.exit(2);
+}
+if (!configPath) {
+    console.error(`error: --config is required\n${USAGE}`);
+    process.exit(2);
+}
+
+let config;
+try {
+    config = loadConfig(configPath);
+} catch (error) {
+    console.error(error instanceof ConfigError ? `invalid configuration:\n${error.message}` : errorText(error));
+    process.exit(2);
+}
+
+const logger = createLogger(config.logLevel);
+let bridge;
+try {
+    bridge = await startBridge(config, { logger });
+} catch (error) {
+    logger.error(`cannot start: ${errorText(error)}`);
+    process.exit(1);
+}
+logger.info(`AMI bridge started: Asterisk ${config.ami.host}:${config.ami.port} -> ${config.odoo.url}, queue ${config.queueDir}`);
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        logger.info(`${signal}: stopping`);
+        bridge.stop().then(
+            () => process.exit(0),
+            (error: unknown) => {
+                logger.error(`stop failed: ${errorText(error)}`);
+                process.exit(1);
+            }
+        );
+    });
+}

@@ -1,4 +1,4 @@
-# GENERATED from __manifest__.json by scripts/build.mjs — do not edit. sha256:444001c58811836aade34fcd736a1b45fde15713937d087ddb17fad717f6824d
+# GENERATED from __manifest__.json by scripts/build.mjs — do not edit. sha256:08a2eb12d51848f784213d52f91b3aa2ee390af30cfdf7a5ae99f3476e850c0b
 {
     'name': 'PBX Call Center',
     'version': '1.0.0',
@@ -31,6 +31,7 @@
         'views/pbx_call_event_views.xml',
         'views/pbx_callcenter_menus.xml',
         'views/pbx_extension_binding_views.xml',
+        'views/pbx_phonebook_views.xml',
     ],
     'demo': [
         'demo/pbx_callcenter_demo.xml',

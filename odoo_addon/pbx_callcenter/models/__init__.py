@@ -11,3 +11,6 @@ from . import pbx_originate
 from . import pbx_call_popup
 from . import pbx_extension_binding
 from . import pbx_lookup
+from . import pbx_lookup_api
+from . import pbx_phonebook
+from . import pbx_phonebook_export

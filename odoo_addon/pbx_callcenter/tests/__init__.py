@@ -17,3 +17,5 @@ from . import test_popup_actions
 from . import test_translations
 from . import test_native_core
 from . import test_install_prefill
+from . import test_lookup_routes
+from . import test_phonebook_export

@@ -65,6 +65,8 @@ export class AmiClient {
     private loggedIn = false;
     private nextId = 1;
     private closeReason = "";
+    private loginId = "";
+    private bannerText = "";
     /** Connections attempted and logins accepted, for tests and the status log. */
     readonly stats = { connects: 0, logins: 0, refusals: 0 };
 
@@ -205,29 +207,41 @@ export class AmiClient {
             return;
         }
         this.socket?.setTimeout(0);
-        const { username, secret, logger } = this.options;
-        this.action({ Action: "Login", Username: username, Secret: secret, Events: "on" })
-            .then(({ response }) => {
-                if (response.Response !== "Success") {
-                    this.stats.refusals++;
-                    logger.error(`Asterisk refused the login as ${JSON.stringify(username)}: ${response.Message ?? response.Response} (check manager.conf)`);
-                    this.drop("login refused");
-                    return;
-                }
-                this.loggedIn = true;
-                this.stats.logins++;
-                this.backoff.reset();
-                this.startPing();
-                logger.info(`logged in to ${this.options.host}:${this.options.port} as ${username} (${text})`);
-                this.handlers.ready(text);
-            })
+        this.bannerText = text;
+        this.loginId = this.actionId();
+        this.action({ Action: "Login", ActionID: this.loginId, Username: this.options.username, Secret: this.options.secret, Events: "on" })
             .catch((error: unknown) => this.drop(`login: ${errorText(error)}`));
+    }
+
+    /**
+     * Handled synchronously, not in a promise callback: `ready` must run before the events
+     * that follow the answer in the same TCP packet.
+     */
+    private loginAnswered(response: AmiMessage): void {
+        const { username, logger, host, port } = this.options;
+        if (response.Response !== "Success") {
+            this.stats.refusals++;
+            logger.error(`Asterisk refused the login as ${JSON.stringify(username)}: ${response.Message ?? response.Response} (check manager.conf)`);
+            this.drop("login refused");
+            return;
+        }
+        this.loggedIn = true;
+        this.stats.logins++;
+        this.backoff.reset();
+        this.startPing();
+        logger.info(`logged in to ${host}:${port} as ${username} (${this.bannerText})`);
+        this.handlers.ready(this.bannerText);
     }
 
     private response(message: AmiMessage): void {
         const id = message.ActionID;
         const pending = id === undefined ? undefined : this.pending.get(id);
         if (!pending || id === undefined) {
+            return;
+        }
+        if (id === this.loginId) {
+            this.settle(id, pending, message);
+            this.loginAnswered(message);
             return;
         }
         if (message.Response === "Success" && message.EventList?.toLowerCase() === "start") {

@@ -2,16 +2,14 @@
 // the click-to-dial endpoint. Open calls are saved next to the queue (calls.json) so a restarted
 // bridge still closes the calls it announced; CoreShowChannels after every login tells which of
 // them are still up.
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { AmiClient } from "./ami_client";
 import { CallTracker } from "./call_tracker";
-import type { TrackedCall } from "./call_state";
 import { compileRules } from "./channels";
 import type { BridgeConfig } from "./config";
 import { createLogger, errorText, type Logger } from "./log";
 import { type OriginateServer, startOriginateServer } from "./originate_server";
-import { DurableQueue, writeDurably } from "./queue";
+import { DurableQueue } from "./queue";
+import { alignWithQueue, loadCalls, saveCalls } from "./saved_calls";
 import { Sender } from "./sender";
 
 // -----------------------------------------------------------------------------
@@ -34,27 +32,8 @@ export interface RunningBridge {
     stop(): Promise<void>;
 }
 
-interface SavedCalls {
-    savedAt: number;
-    calls: TrackedCall[];
-}
-
-export const CALLS_FILE = "calls.json";
+/** Open calls are saved this long after a change (at once after an event is queued). */
 const SAVE_DELAY_MS = 100;
-
-function loadCalls(dir: string, logger: Logger): SavedCalls | null {
-    const path = join(dir, CALLS_FILE);
-    if (!existsSync(path)) {
-        return null;
-    }
-    try {
-        const saved = JSON.parse(readFileSync(path, "utf8")) as SavedCalls;
-        return Array.isArray(saved.calls) && Number.isFinite(saved.savedAt) ? saved : null;
-    } catch (error) {
-        logger.error(`${path} is unreadable (${errorText(error)}): the calls open before the restart are forgotten`);
-        return null;
-    }
-}
 
 // -----------------------------------------------------------------------------
 // Bridge
@@ -73,8 +52,7 @@ export async function startBridge(config: BridgeConfig, options: BridgeOptions =
             clearTimeout(saveTimer);
             saveTimer = null;
         }
-        const state: SavedCalls = { savedAt: Date.now(), calls: tracker.snapshot() };
-        writeDurably(config.queueDir, CALLS_FILE, JSON.stringify(state));
+        saveCalls(config.queueDir, { savedAt: Date.now(), clockSkew: tracker.clockSkew, calls: tracker.snapshot() });
     };
     const tracker = new CallTracker({
         rules: compileRules(config.calls),
@@ -84,13 +62,15 @@ export async function startBridge(config: BridgeConfig, options: BridgeOptions =
         logger: logger.child("calls"),
         emit: (event) => {
             queue.enqueue(event);
+            save(); // at once: a restart must neither lose nor repeat this event
             sender.wake();
         },
         changed: () => (saveTimer ??= setTimeout(save, SAVE_DELAY_MS)),
     });
     if (saved?.calls.length) {
-        tracker.restore(saved.calls);
-        logger.info(`${saved.calls.length} call(s) open before the restart, checked at the next login`);
+        const calls = alignWithQueue(saved.calls, queue);
+        tracker.restore(calls, saved.clockSkew);
+        logger.info(`${calls.length} call(s) open before the restart, checked at the next login`);
     }
 
     const amiLogger = logger.child("ami");

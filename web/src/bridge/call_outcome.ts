@@ -117,7 +117,8 @@ export function summarizeSeen(call: TrackedCall, now: number): Summary {
         const billsec = Math.min(duration, Math.max(0, Math.round((end - call.answeredAt) / 1000)));
         return { calldate: isoSeconds(call.startedAt), duration, billsec, status: "ANSWERED" };
     }
-    const status = statusFromDials(call.dialStatuses) ?? statusFromCause(call.hangupCause);
+    // A call last seen ringing, whose end the bridge missed, was not answered as far as it knows.
+    const status = statusFromDials(call.dialStatuses) ?? (call.endedUnseen ? "NO ANSWER" : statusFromCause(call.hangupCause));
     return { calldate: isoSeconds(call.startedAt), duration, billsec: 0, status: status === "ANSWERED" ? "NO ANSWER" : status };
 }
 

@@ -21,7 +21,8 @@ export interface TrackerOptions {
     recordingPrefix: string;
     reportInternal: boolean;
     logger: Logger;
-    /** Queues one canonical event durably; called synchronously, in order. */
+    /** Queues one canonical event durably; called synchronously, in order, with the call's
+     * state already updated (a call_out's call is no longer open). */
     emit(event: CanonicalEvent): void;
     /** The set of open calls changed (to save it). */
     changed?(): void;
@@ -63,6 +64,8 @@ export class CallTracker {
     private readonly finished = new RecentSet();
     private readonly hungUp = new RecentSet();
     private readonly now: () => number;
+    /** Bridge clock minus Asterisk clock (event Timestamp headers), to compare the two. */
+    private skew = 0;
 
     constructor(private readonly options: TrackerOptions) {
         this.now = options.now ?? Date.now;
@@ -82,8 +85,14 @@ export class CallTracker {
         return structuredClone([...this.calls.values()]);
     }
 
+    /** Bridge clock minus Asterisk clock, as last seen (0 without Timestamp headers). */
+    get clockSkew(): number {
+        return this.skew;
+    }
+
     /** Calls saved by a previous run; those that had already ended are finished now. */
-    restore(calls: readonly TrackedCall[]): void {
+    restore(calls: readonly TrackedCall[], clockSkew = 0): void {
+        this.skew = clockSkew;
         for (const call of structuredClone(calls)) {
             this.calls.set(call.linkedid, call);
             for (const uniqueid of Object.keys(call.channels)) {
@@ -106,7 +115,11 @@ export class CallTracker {
     // ---- events --------------------------------------------------------------------
 
     handle(message: AmiMessage): void {
-        const at = eventTime(message, this.now());
+        const now = this.now();
+        const at = eventTime(message, now);
+        if (message.Timestamp) {
+            this.skew = now - at;
+        }
         switch (message.Event) {
             case "Newchannel":
                 this.channelSeen(message, at);
@@ -276,8 +289,8 @@ export class CallTracker {
             return;
         }
         this.options.logger.info(`call ${call.linkedid}: ${built.event.route} ${call.phone} ext ${call.extension}`);
+        call.announced = true; // before emit: the state saved with the event must say so
         this.options.emit(built.event);
-        call.announced = true;
     }
 
     private scheduleEnd(call: TrackedCall): void {
@@ -315,12 +328,14 @@ export class CallTracker {
 
     /**
      * Aligns the open calls with Asterisk's CoreShowChannel list after a (re)connection.
-     * `lastAliveAt` is when the bridge last knew them alive (disconnection or last save);
+     * `lastAliveAt` is when the bridge last knew them alive (disconnection or last save), on
+     * the bridge's clock (converted to Asterisk's with the skew seen in event timestamps);
      * `known` the calls open when the list was requested: a call whose first events came
      * while the list was on its way is not in it, yet alive.
      */
     reconcile(items: readonly AmiMessage[], lastAliveAt: number, known: ReadonlySet<string>): void {
-        const now = this.now();
+        const now = this.now() - this.skew;
+        const aliveAt = lastAliveAt - this.skew;
         const groups = new Map<string, AmiMessage[]>();
         for (const item of items) {
             if (item.Linkedid && item.Uniqueid && !this.hungUp.has(item.Uniqueid) && !this.finished.has(item.Linkedid)) {
@@ -332,7 +347,7 @@ export class CallTracker {
         for (const call of [...this.calls.values()]) {
             if (known.has(call.linkedid) && !groups.has(call.linkedid) && call.endedAt === null) {
                 call.endedUnseen = true;
-                call.endedAt = Math.max(call.startedAt, lastAliveAt);
+                call.endedAt = Math.max(call.startedAt, aliveAt);
                 Object.values(call.channels).forEach((channel) => (channel.hungUp = true));
                 ended++;
                 this.end(call);
@@ -373,7 +388,7 @@ export class CallTracker {
         const bridged = group.filter((item) => item.BridgeId && !/^Local\//i.test(item.Channel ?? ""));
         if (call.answeredAt === null && bridged.length >= 2) {
             const answerer = bridged.map((item) => call.channels[item.Uniqueid]).find((channel) => channel && channel !== primaryChannel(call));
-            call.answeredAt = answerer?.createdAt ?? this.now();
+            call.answeredAt = answerer?.createdAt ?? this.now() - this.skew;
             if (call.direction !== "out" && answerer?.extension) {
                 call.answeredBy ??= answerer.extension;
             }

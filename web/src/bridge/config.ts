@@ -82,7 +82,8 @@ export const bridgeConfigSchema = z.strictObject({
     originate: z
         .strictObject({
             listenHost: z.string().min(1).default("127.0.0.1"),
-            listenPort: port,
+            /** 0: any free port (tests). */
+            listenPort: z.number().int().min(0).max(65535, "must be a whole number from 0 to 65535"),
             token: z.string().min(16, "must be at least 16 characters"),
             channel: amiText.pipe(z.string().includes("{extension}", { message: "must contain {extension}" })).default("PJSIP/{extension}"),
             context: amiText.pipe(z.string().min(1)).default("from-internal"),

@@ -167,6 +167,17 @@ export class DurableQueue {
         return null;
     }
 
+    /** Every queued event, oldest first (unreadable files skipped). */
+    pendingEvents(): QueuedEvent[] {
+        return this.seqs.flatMap((seq) => {
+            try {
+                return [{ ...(JSON.parse(readFileSync(join(this.pendingDir, this.fileName(seq)), "utf8")) as QueuedEvent), seq }];
+            } catch {
+                return [];
+            }
+        });
+    }
+
     /** Deletes a delivered event. */
     remove(seq: number): void {
         const index = this.seqs.indexOf(seq);

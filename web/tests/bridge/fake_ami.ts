@@ -46,7 +46,8 @@ export class FakeAmi {
     readonly actions: AmiMessage[] = [];
     /** CoreShowChannel items (fields without Event/ActionID) answered to CoreShowChannels. */
     channels: Record<string, string>[] = [];
-    originateAnswer: Record<string, string> = { Response: "Success", Message: "Originate successfully queued" };
+    /** null: Asterisk never answers the Originate. */
+    originateAnswer: Record<string, string> | null = { Response: "Success", Message: "Originate successfully queued" };
     logins = 0;
     refusedLogins = 0;
     connections = 0;
@@ -191,7 +192,9 @@ export class FakeAmi {
                 this.write(socket, { Event: "CoreShowChannelsComplete", ActionID: id, EventList: "Complete", ListItems: String(this.channels.length) });
                 break;
             case "originate":
-                this.write(socket, { ...this.originateAnswer, ActionID: id });
+                if (this.originateAnswer) {
+                    this.write(socket, { ...this.originateAnswer, ActionID: id });
+                }
                 break;
             case "logoff":
                 this.write(socket, { Response: "Goodbye", ActionID: id, Message: "Thanks for all the fish." });

@@ -143,7 +143,11 @@ class PbxCall(models.Model):
             vals.update(self._end_values(connection, event, vals["start_date"]))
         elif event.kind == "answer":
             vals["answer_date"] = vals["start_date"]
-        return self.create(vals)
+        # Neither a "Phone Call created" log nor OdooBot as follower on every call: the call's
+        # chatter starts with what people write; its activity goes on the contact (3 queries
+        # and ~3 ms less per new call, measured by scripts/profile_ingest.py).
+        call = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(vals)
+        return call.with_env(self.env)
 
     def _merge_event(self, event):
         """Merge a later (or late) event into an existing call; return True if it changed it."""

@@ -1,4 +1,4 @@
-# GENERATED from __manifest__.json by scripts/build.mjs — do not edit. sha256:08a2eb12d51848f784213d52f91b3aa2ee390af30cfdf7a5ae99f3476e850c0b
+# GENERATED from __manifest__.json by scripts/build.mjs — do not edit. sha256:c2d2014973ad828778f46cb42384093a71357341fa0377d7b0d4486f9cfcb7fc
 {
     'name': 'PBX Call Center',
     'version': '1.0.0',
@@ -31,6 +31,7 @@
         'views/pbx_call_event_views.xml',
         'views/pbx_callcenter_menus.xml',
         'views/pbx_extension_binding_views.xml',
+        'views/pbx_connection_yeastar_views.xml',
         'views/pbx_phonebook_views.xml',
     ],
     'demo': [

@@ -30,7 +30,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, quote_plus, urlsplit
+from urllib.parse import quote, quote_plus, urlencode, urlsplit
 
 import phonenumbers
 
@@ -413,10 +413,22 @@ def yeastar_token_usable(expires_at: float | None, now: float) -> bool:
     return bool(expires_at) and expires_at - TOKEN_MARGIN > now
 
 
+def yeastar_api_request(*, base_url: str | None, access_token: str, endpoint: str,
+                        data: dict[str, Any] | None = None,
+                        query: Mapping[str, str] | None = None) -> HttpRequest:
+    """An OpenAPI call carrying the token as ``?access_token=``: a JSON POST of ``data``, or
+    a GET (with ``query``) when there is none; always with ``User-Agent: OpenAPI``."""
+    params = {**(query or {}), "access_token": access_token}
+    url = f"{_yeastar_base(base_url)}{YEASTAR_API}/{endpoint}?{urlencode(params, safe='', quote_via=quote)}"
+    if data is None:
+        return HttpRequest("GET", url, (("User-Agent", YEASTAR_USER_AGENT),))
+    return _yeastar_post(url, data)
+
+
 def yeastar_dial_request(*, base_url: str | None, access_token: str, extension: str, number: str) -> HttpRequest:
     """``POST /openapi/v1.0/call/dial?access_token=…``: ring ``caller``, then call ``callee``."""
-    url = f"{_yeastar_base(base_url)}{YEASTAR_API}/call/dial?access_token={quote(access_token, safe='')}"
-    return _yeastar_post(url, {"caller": extension, "callee": number})
+    return yeastar_api_request(base_url=base_url, access_token=access_token, endpoint="call/dial",
+                               data={"caller": extension, "callee": number})
 
 
 def yeastar_outcome(status: int, body: bytes) -> Outcome:

@@ -14,3 +14,4 @@ from . import pbx_lookup
 from . import pbx_lookup_api
 from . import pbx_phonebook
 from . import pbx_phonebook_export
+from . import pbx_yeastar

@@ -291,18 +291,24 @@ class PbxConnection(models.Model):
     # ---- Yeastar token -------------------------------------------------------------
 
     def _yeastar_dial(self, values, deadline):
+        return self._yeastar_call(lambda token: originate.yeastar_dial_request(
+            base_url=self.originate_url, access_token=token,
+            extension=values["extension"], number=values["number"],
+        ), deadline)
+
+    def _yeastar_call(self, build, deadline, read=originate.yeastar_outcome):
+        """Send the OpenAPI request ``build(access_token)`` and ``read`` its answer, with the
+        cached token (refreshed or fetched when needed); a cached token the PBX rejects is
+        replaced and the request sent once more. PbxUnreachable past ``deadline``."""
         token, fresh = self._yeastar_token(deadline)
         if isinstance(token, originate.Outcome):
             return token
-        dial = originate.yeastar_dial_request(
-            base_url=self.originate_url, access_token=token,
-            extension=values["extension"], number=values["number"],
-        )
-        outcome = originate.yeastar_outcome(*self._http_send(dial, deadline))
-        if fresh or not originate.yeastar_token_rejected(outcome):
+        status, body = self._http_send(build(token), deadline)
+        outcome = read(status, body)
+        if fresh or not originate.yeastar_token_rejected(originate.yeastar_outcome(status, body)):
             return outcome
         self._yeastar_store_token(None)
-        return self._yeastar_dial(values, deadline)
+        return self._yeastar_call(build, deadline, read)
 
     def _yeastar_token(self, deadline):
         """``(access_token, fresh)``: the cached token, a refreshed or a new one; or the refusal."""

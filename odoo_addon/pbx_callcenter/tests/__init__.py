@@ -19,3 +19,4 @@ from . import test_native_core
 from . import test_install_prefill
 from . import test_lookup_routes
 from . import test_phonebook_export
+from . import test_yeastar

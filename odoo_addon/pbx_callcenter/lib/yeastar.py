@@ -1,0 +1,386 @@
+"""Yeastar P-Series webhook events mapped onto the canonical call events. Pure: no Odoo, no I/O.
+
+The PBX posts ``{"type": <event ID>, "sn": "<PBX serial number>", "msg": "<JSON text>"}``;
+``msg`` is itself JSON *text* (help.yeastar.com, P-Series developer guide, "Monitor Events via
+Webhook" and every event page). A ``msg`` already decoded into an object is accepted too (the
+guide's examples print it unquoted, and a proxy may decode it): both give the same envelope.
+
+Events read (the rest changes no call and is journaled as ignored):
+
+``30011`` Call Status Changed: ``{call_id, members: [{extension: {number, channel_id,
+member_status, call_path}} | {inbound: {from, to, trunk_name, channel_id, member_status}} |
+{outbound: {from, to, trunk_name, channel_id, member_status}}]}``.
+
+- an extension member answered (ANSWER/ANSWERED) -> ``answer`` by that extension;
+- else an inbound member and a ringing extension (RING/ALERT/EARLYMEDIA) -> ``call_in``
+  (phone = inbound.from); an outbound member and a ringing/dialling extension -> ``init``
+  (phone = outbound.to);
+- no inbound/outbound member (internal call, IVR, voicemail), HOLD, BYE -> None: the CDR ends
+  the call. Ring groups and queues ring several extensions: the call rings (and pops up) for
+  the first one listed; whoever answers takes the call (``answer`` moves it to them).
+
+``30012`` New CDR: ``{call_id, time_start, call_from, call_to, call_duration, talk_duration,
+status, type, recording, did_number, ...}`` -> ``call_out``. ``type`` (documented lower case,
+sent capitalised in the examples) gives the direction: inbound (phone = call_from, extension =
+call_to), outbound (phone = call_to, extension = call_from), internal (phone = call_from,
+direction ``internal``: no contact is matched or created). ``status`` ANSWERED (and the guide's
+"ANSWERD"), NO ANSWER, BUSY, FAILED; VOICEMAIL and ABANDONED count as missed. ``recording`` is
+the file name, joined to the connection's recording base URL by the core.
+
+``30016`` Inbound Call Invitation: no call event (the PBX holds the call until the application
+accepts or refuses it, 10 s at most); :func:`invitation` reads what the model needs to answer it.
+
+Blank strings (the PBX pads empty fields with ``" "``) count as absent.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import re
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from . import dates, payload
+from .originate import HttpRequest, yeastar_api_request
+from .payload import PayloadError
+
+CALL_STATUS = "30011"
+NEW_CDR = "30012"
+INBOUND_INVITATION = "30016"
+
+#: A call that started (30011/30016, from its call id) or ended (30012) longer ago than this is
+#: a replay: refused, never turned into a call. Wide enough for a wrong PBX timezone (±14 h)
+#: and for the PBX's own retries.
+MAX_AGE = timedelta(hours=24)
+
+ANSWERED = frozenset({"ANSWER", "ANSWERED"})
+RINGING = frozenset({"RING", "ALERT", "EARLYMEDIA"})
+MEMBER_KINDS = ("extension", "inbound", "outbound")
+DIRECTIONS = {"inbound": "in", "outbound": "out", "internal": "internal"}
+#: CDR statuses (upper-cased, spaces collapsed) -> a canonical status alias of lib/status.py.
+CDR_STATUSES = {
+    "ANSWERED": "ANSWERED",
+    "ANSWERD": "ANSWERED",
+    "NO ANSWER": "NO ANSWER",
+    "NO ANSWERED": "NO ANSWER",
+    "NOANSWER": "NO ANSWER",
+    "VOICEMAIL": "NO ANSWER",
+    "ABANDONED": "NO ANSWER",
+    "BUSY": "BUSY",
+    "FAILED": "FAILED",
+}
+MAX_SERIAL = 64
+MAX_EVENT_ID = 10**9
+
+_DIGITS = re.compile(r"[0-9]{1,9}", re.ASCII)
+_SPACES = re.compile(r"\s+")
+_NAMED_NUMBER = re.compile(r"<([^<>]*)>\s*$")
+#: Yeastar call ids are Asterisk unique ids: "<Unix time the call started>.<sequence>".
+_CALL_ID_TIME = re.compile(r"([0-9]{9,10})\.[0-9]+", re.ASCII)
+
+
+# -----------------------------------------------------------------------------
+# Envelope
+# -----------------------------------------------------------------------------
+
+def _is_text(value: Any) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _event_id(value: Any) -> str:
+    if isinstance(value, bool):
+        raise ValueError
+    if isinstance(value, int) and 0 < value < MAX_EVENT_ID:
+        return str(value)
+    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()) and int(value) > 0:
+        return str(int(value))
+    raise ValueError
+
+
+def _decode_msg(value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        def reject_constant(name: str) -> Any:
+            raise ValueError(name)
+
+        try:
+            value = json.loads(value, parse_constant=reject_constant)
+        except (ValueError, RecursionError):
+            raise PayloadError({"msg": "not valid JSON"}) from None
+    if not isinstance(value, dict):
+        raise PayloadError({"msg": "must be a JSON object (or JSON text of one)"})
+    if not _is_text(value):
+        raise PayloadError({"msg": "invalid unicode (lone surrogate escape)"})
+    return value
+
+
+def parse_envelope(data: Any) -> tuple[str, dict[str, Any]]:
+    """``(event ID as text, envelope)`` of a decoded webhook body; ``envelope["msg"]`` is the
+    decoded object. PayloadError names ``type``, ``sn`` or ``msg``."""
+    if not isinstance(data, Mapping):
+        raise PayloadError({"_body": "must be a JSON object"})
+    errors: dict[str, str] = {}
+    event = ""
+    try:
+        event = _event_id(data.get("type"))
+    except ValueError:
+        errors["type"] = "must be a positive integer event ID"
+    serial = data.get("sn")
+    if serial is not None and not (isinstance(serial, str) and len(serial) <= MAX_SERIAL):
+        errors["sn"] = f"must be a string of at most {MAX_SERIAL} characters"
+    try:
+        msg = _decode_msg(data.get("msg"))
+    except PayloadError as error:
+        errors.update(error.fields)
+        msg = {}
+    if errors:
+        raise PayloadError(errors)
+    return event, {"type": int(event), "sn": serial, "msg": msg}
+
+
+def serial_matches(expected: str | None, envelope: Mapping[str, Any]) -> bool:
+    """Whether the envelope comes from the PBX whose serial number is ``expected`` (always
+    True when no serial number is configured). Case and surrounding spaces are ignored."""
+    if not (expected or "").strip():
+        return True
+    serial = envelope.get("sn")
+    return isinstance(serial, str) and serial.strip().casefold() == expected.strip().casefold()
+
+
+def verify_signature(secret: str | None, body: bytes, header: str | None) -> bool:
+    """Whether ``X-Signature`` is the Base64 HMAC-SHA256 of the raw body under the webhook's
+    secret, as the PBX signs it ("Monitor Events via Webhook"); constant time. An empty secret
+    verifies nothing."""
+    if not secret or not isinstance(header, str) or len(header) > 256:
+        return False
+    try:
+        received = base64.b64decode(header.strip().encode("ascii"), validate=True)
+    except (UnicodeEncodeError, binascii.Error, ValueError):
+        return False
+    expected = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).digest()
+    return hmac.compare_digest(expected, received)
+
+
+# -----------------------------------------------------------------------------
+# Mapping onto the canonical events
+# -----------------------------------------------------------------------------
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _msg(data: Any) -> Mapping[str, Any]:
+    msg = data.get("msg") if isinstance(data, Mapping) else None
+    if not isinstance(msg, Mapping):
+        raise PayloadError({"msg": "must be a JSON object"})
+    return msg
+
+
+def _member_status(info: Mapping[str, Any], where: str) -> str:
+    value = info.get("member_status")
+    if _blank(value):
+        return ""
+    if not isinstance(value, str):
+        raise PayloadError({f"{where}.member_status": "must be a string"})
+    return value.strip().upper()
+
+
+def _members(msg: Mapping[str, Any]) -> list[tuple[str, str, Mapping[str, Any], str]]:
+    """``(kind, path, info, member_status)`` of every member, in the PBX's order."""
+    members = msg.get("members")
+    if not isinstance(members, list):
+        raise PayloadError({"msg.members": "must be a list"})
+    found = []
+    for index, member in enumerate(members):
+        where = f"msg.members[{index}]"
+        if not isinstance(member, Mapping):
+            raise PayloadError({where: "must be an object"})
+        for kind in MEMBER_KINDS:
+            if kind not in member:
+                continue
+            info = member[kind]
+            if not isinstance(info, Mapping):
+                raise PayloadError({f"{where}.{kind}": "must be an object"})
+            path = f"{where}.{kind}"
+            found.append((kind, path, info, _member_status(info, path)))
+    return found
+
+
+def _call_status(msg: Mapping[str, Any]) -> tuple[str, dict[str, Any], dict[str, str]] | None:
+    members = _members(msg)
+    extensions = [m for m in members if m[0] == "extension"]
+    external = next((m for m in members if m[0] == "inbound"), None) or next(
+        (m for m in members if m[0] == "outbound"), None)
+    if external is None:
+        return None  # internal call, IVR, voicemail...: the CDR records it
+    kind, path, info, _status = external
+    phone_field = "from" if kind == "inbound" else "to"
+    direction = "in" if kind == "inbound" else "out"
+    answered = [m for m in extensions if m[3] in ANSWERED]
+    ringing = [m for m in extensions if m[3] in RINGING]
+    if answered:
+        route, extension = "answer", answered[0]
+    elif ringing:
+        route, extension = ("call_in" if kind == "inbound" else "init"), ringing[0]
+    else:
+        return None  # HOLD, BYE, nobody ringing yet
+    canonical = {
+        "phone": info.get(phone_field),
+        "extension": extension[2].get("number"),
+        "callid": msg.get("call_id"),
+    }
+    if route == "answer":
+        canonical["direction"] = direction
+    names = {"phone": f"{path}.{phone_field}", "extension": f"{extension[1]}.number",
+             "callid": "msg.call_id", "direction": path}
+    return route, canonical, names
+
+
+def _number(value: Any) -> Any:
+    """``"Tom Smith<5503301>"`` -> ``"5503301"``; anything else unchanged."""
+    if isinstance(value, str):
+        match = _NAMED_NUMBER.search(value)
+        if match:
+            return match.group(1)
+    return value
+
+
+def _cdr_status(value: Any) -> str:
+    if not isinstance(value, str):
+        raise PayloadError({"msg.status": "must be a string"})
+    status = CDR_STATUSES.get(_SPACES.sub(" ", value.strip().upper()))
+    if status is None:
+        raise PayloadError({"msg.status": "must be one of ANSWERED, NO ANSWER, BUSY, FAILED, "
+                                          "VOICEMAIL, ABANDONED"})
+    return status
+
+
+def _cdr(msg: Mapping[str, Any]) -> tuple[str, dict[str, Any], dict[str, str]]:
+    call_type = msg.get("type")
+    direction = DIRECTIONS.get(call_type.strip().lower()) if isinstance(call_type, str) else None
+    if direction is None:
+        raise PayloadError({"msg.type": "must be Inbound, Outbound or Internal"})
+    caller, callee = _number(msg.get("call_from")), _number(msg.get("call_to"))
+    if direction == "out":
+        phone, extension, names = callee, caller, ("msg.call_to", "msg.call_from")
+    else:
+        phone, extension, names = caller, callee, ("msg.call_from", "msg.call_to")
+    canonical: dict[str, Any] = {
+        "phone": phone,
+        "extension": extension,
+        "callid": msg.get("call_id"),
+        "direction": direction,
+        "status": _cdr_status(msg.get("status")),
+    }
+    optional = (("calldate", "time_start"), ("duration", "call_duration"),
+                ("billsec", "talk_duration"), ("recordingfile", "recording"))
+    for name, vendor in optional:
+        if not _blank(msg.get(vendor)):
+            canonical[name] = msg[vendor].strip() if isinstance(msg[vendor], str) else msg[vendor]
+    vendor_names = {
+        "phone": names[0], "extension": names[1], "callid": "msg.call_id", "direction": "msg.type",
+        "status": "msg.status", **{name: f"msg.{vendor}" for name, vendor in optional},
+    }
+    return "call_out", canonical, vendor_names
+
+
+MAPPERS = {CALL_STATUS: _call_status, NEW_CDR: _cdr}
+
+
+def to_canonical(native_event: str, data: Mapping[str, Any], tz_name: str = "UTC"):
+    """``(kind, canonical dict)`` of a Yeastar envelope (see :func:`parse_envelope`), or None
+    for an event that changes no call. PayloadError names the vendor's fields (``msg.call_to``,
+    ``msg.members[1].extension.number``...)."""
+    mapper = MAPPERS.get(str(native_event))
+    if mapper is None:
+        return None
+    mapped = mapper(_msg(data))
+    if mapped is None:
+        return None
+    kind, canonical, names = mapped
+    try:
+        payload.parse_event(kind, canonical, tz_name)
+    except PayloadError as error:
+        raise PayloadError({names.get(name, name): message
+                            for name, message in error.fields.items()}) from None
+    return kind, canonical
+
+
+# -----------------------------------------------------------------------------
+# Replays
+# -----------------------------------------------------------------------------
+
+def call_reference_time(native_event: str, envelope: Mapping[str, Any], tz_name: str = "UTC") -> datetime | None:
+    """When the call behind an event last happened, as a naive UTC datetime: a CDR's end
+    (time_start + call_duration), else the start encoded in the call id; None when unknown."""
+    msg = envelope.get("msg") if isinstance(envelope, Mapping) else None
+    if not isinstance(msg, Mapping):
+        return None
+    if str(native_event) == NEW_CDR and not _blank(msg.get("time_start")):
+        try:
+            start = dates.parse_calldate(msg["time_start"], tz_name)
+        except ValueError:
+            return None
+        try:
+            seconds = payload._seconds(msg.get("call_duration") or 0)
+        except ValueError:
+            seconds = 0
+        return start + timedelta(seconds=seconds)
+    call_id = msg.get("call_id")
+    match = _CALL_ID_TIME.fullmatch(call_id.strip()) if isinstance(call_id, str) else None
+    if match:
+        return datetime(1970, 1, 1) + timedelta(seconds=int(match.group(1)))
+    return None
+
+
+def replay_problem(native_event: str, envelope: Mapping[str, Any], tz_name: str, now: datetime) -> dict[str, str] | None:
+    """``{field: message}`` when the event belongs to a call older than MAX_AGE (a replay),
+    else None. ``now`` is naive UTC."""
+    when = call_reference_time(native_event, envelope, tz_name)
+    if when is None or now - when <= MAX_AGE:
+        return None
+    field = "msg.time_start" if str(native_event) == NEW_CDR else "msg.call_id"
+    hours = int(MAX_AGE.total_seconds() // 3600)
+    return {field: f"the call dates from {when:%Y-%m-%d %H:%M:%S} UTC, more than {hours} h ago: "
+                   "a replayed event is not applied"}
+
+
+# -----------------------------------------------------------------------------
+# 30016: the inbound call waiting to be accepted or refused
+# -----------------------------------------------------------------------------
+
+def invitation(envelope: Mapping[str, Any]) -> tuple[str, Any]:
+    """``(channel_id, caller number)`` of a 30016 invitation's inbound member."""
+    for kind, path, info, _status in _members(_msg(envelope)):
+        if kind != "inbound":
+            continue
+        channel = info.get("channel_id")
+        if not isinstance(channel, str) or not channel.strip() or len(channel) > 256:
+            raise PayloadError({f"{path}.channel_id": "required"})
+        return channel.strip(), _number(info.get("from"))
+    raise PayloadError({"msg.members": "no inbound member"})
+
+
+def inbound_control_request(*, base_url: str | None, access_token: str, accept: bool,
+                            channel_id: str) -> HttpRequest:
+    """``POST call/accept_inbound`` (the PBX routes the call at once) or
+    ``call/refuse_inbound`` (the PBX drops it) for the invitation's channel."""
+    endpoint = "call/accept_inbound" if accept else "call/refuse_inbound"
+    return yeastar_api_request(base_url=base_url, access_token=access_token, endpoint=endpoint,
+                               data={"channel_id": channel_id})
+
+
+def recording_download_request(*, base_url: str | None, access_token: str, filename: str) -> HttpRequest:
+    """``GET recording/download?file=…``: answers ``download_resource_url`` (valid 30 min)."""
+    return yeastar_api_request(base_url=base_url, access_token=access_token,
+                               endpoint="recording/download", query={"file": filename})

@@ -1,0 +1,160 @@
+"""Yeastar P-Series webhook: the envelope checks, the native adapter and the 30016 inbound-call
+control. The mapping itself is lib/yeastar.py (pure); the route is controllers/yeastar.py."""
+import json
+import logging
+import time
+
+from odoo import SUPERUSER_ID, _, api, fields, models
+
+from ..lib import contract, originate, payload, yeastar
+from .pbx_call_event import NATIVE_ADAPTERS, _printable
+from .pbx_originate import PbxUnreachable
+
+_logger = logging.getLogger(__name__)
+
+NATIVE_ADAPTERS["yeastar"] = yeastar
+
+#: Seconds given to accepting or refusing a 30016 invitation (token included): the PBX holds
+#: the caller for 10 s at most and waits 3-10 s for the webhook's answer.
+INBOUND_CONTROL_TIMEOUT = 3.0
+INBOUND_CONTROLS = [
+    ("off", "Do nothing (the PBX routes the call after 10 seconds)"),
+    ("accept", "Accept every call at once"),
+    ("screen", "Refuse blacklisted numbers, accept the others"),
+]
+
+
+class PbxConnection(models.Model):
+    _inherit = "pbx.connection"
+
+    yeastar_serial = fields.Char(
+        "PBX Serial Number", groups="base.group_system", copy=False,
+        help="Yeastar: when set, webhook events whose 'sn' is another PBX's serial number are "
+             "refused (403). Shown on the PBX's dashboard (System Information).",
+    )
+    yeastar_inbound_control = fields.Selection(
+        INBOUND_CONTROLS, string="Inbound Call Invitations (30016)", default="screen",
+        required=True, groups="base.group_system",
+        help="Yeastar: what Odoo answers to an Inbound Call Invitation (event 30016, sent for "
+             "trunks with 'Control Inbound Call'), through the PBX API (Client ID and Secret of "
+             "the click-to-dial settings). The PBX holds the caller until it is answered, "
+             "10 seconds at most.",
+    )
+    yeastar_webhook_url = fields.Char(
+        "Webhook URL", compute="_compute_yeastar_webhook_url",
+        help="Paste it in the PBX (Integrations › API › Webhook Event Push), with the API "
+             "token generated here in place of YOUR_API_TOKEN.",
+    )
+
+    def _compute_yeastar_webhook_url(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "").rstrip("/")
+        for connection in self:
+            connection.yeastar_webhook_url = f"{base}/api/callcenter/yeastar?token=YOUR_API_TOKEN"
+
+    def action_disconnect(self):
+        result = super().action_disconnect()
+        self.sudo().write({"yeastar_serial": False})
+        return result
+
+    # ---- 30016: accept or refuse the waiting inbound call ---------------------------------
+
+    def _yeastar_control_inbound(self, envelope):
+        """Accept or refuse the call of a 30016 invitation through the OpenAPI; returns what
+        was done: off, accepted, refused, not_configured or failed (never raises)."""
+        self.ensure_one()
+        connection = self.sudo()
+        if connection.yeastar_inbound_control == "off":
+            return "off"
+        try:
+            channel, caller = yeastar.invitation(envelope)
+        except payload.PayloadError as error:
+            _logger.info("Yeastar 30016 on connection %s unreadable: %s", self.id, error)
+            return "failed"
+        if not (connection.yeastar_client_id and connection.yeastar_client_secret
+                and connection.originate_url):
+            _logger.warning("Yeastar connection %s: 30016 received but no API credentials to "
+                            "answer it (the caller waits 10 s)", self.id)
+            return "not_configured"
+        accept = True
+        if connection.yeastar_inbound_control == "screen" and isinstance(caller, str) and caller.strip():
+            accept = not connection._lookup_caller(caller)["blocked"]
+        deadline = time.monotonic() + INBOUND_CONTROL_TIMEOUT
+        try:
+            outcome = connection._yeastar_call(lambda token: yeastar.inbound_control_request(
+                base_url=connection.originate_url, access_token=token, accept=accept,
+                channel_id=channel,
+            ), deadline)
+        except (PbxUnreachable, originate.OriginateError) as error:
+            _logger.warning("Yeastar connection %s: could not answer invitation %s: %s",
+                            self.id, channel, error)
+            return "failed"
+        if not outcome.ok:
+            _logger.warning("Yeastar connection %s: invitation %s: the PBX refused: %s",
+                            self.id, channel, outcome.detail)
+            return "failed"
+        return "accepted" if accept else "refused"
+
+
+class PbxCallEvent(models.Model):
+    _inherit = "pbx.call.event"
+
+    @api.model
+    def _yeastar_receive(self, http_in):
+        """One Yeastar webhook request: token and source IP, size, X-Signature (when the
+        connection has a webhook secret), envelope, serial number, enabled; then journaled and
+        applied by the native core. Returns (http_status, json_dict); never raises."""
+        env = self.env(user=SUPERUSER_ID, su=True)
+        self = env[self._name]
+        if http_in["method"] != "POST":
+            return contract.error_response("method_not_allowed", _("Use POST."))
+        connection, error = env["pbx.connection"]._authenticate_request(http_in)
+        if error:
+            return error
+        body, error = self._read_body(http_in)
+        if error:
+            return error
+        if connection.webhook_secret:
+            signature = next((value for key, value in http_in["headers"].items()
+                              if key.lower() == "x-signature"), None)
+            if body is None or not yeastar.verify_signature(connection.webhook_secret, body, signature):
+                return contract.error_response("forbidden", _("Missing or invalid X-Signature."))
+        data, envelope_error = None, None
+        try:
+            if body is None:
+                raise payload.PayloadError({"_body": "the Yeastar envelope must be a JSON body"})
+            data = payload.decode_body(body, "application/json")
+        except payload.PayloadError as error:
+            envelope_error = error
+        if data is not None and not yeastar.serial_matches(connection.yeastar_serial, data):
+            return contract.error_response(
+                "forbidden", _("The event's serial number (sn) is not this connection's PBX."))
+        if not connection.enabled:
+            return contract.error_response(
+                "integration_disabled", _("The PBX integration is disabled in Odoo."))
+        native_event = None
+        if envelope_error is None:
+            try:
+                native_event, envelope = yeastar.parse_envelope(data)
+                problem = yeastar.replay_problem(native_event, envelope, connection.tz or "UTC",
+                                                 fields.Datetime.now())
+                if problem:
+                    raise payload.PayloadError(problem)
+            except payload.PayloadError as error:
+                envelope_error = error
+        if envelope_error is not None:
+            raw = _printable(body or b"") if data is None else json.dumps(data, ensure_ascii=False)
+            event = self._journal(connection, "native", raw, http_in, envelope_error,
+                                  source="yeastar", native_event=native_event or _event_name(data))
+            return contract.error_response(
+                "invalid_payload", _("The Yeastar event could not be read."),
+                envelope_error.fields, event.id)
+        status, answer = self._native_receive(connection, "yeastar", native_event, envelope, http_in)
+        if native_event == yeastar.INBOUND_INVITATION and status == 200:
+            answer = dict(answer, inbound_call=connection._yeastar_control_inbound(envelope))
+        return status, answer
+
+
+def _event_name(data):
+    """The envelope's event ID as far as it can be read, for the journal of a refused body."""
+    value = data.get("type") if isinstance(data, dict) else None
+    return str(value)[:32] if isinstance(value, (int, str)) and not isinstance(value, bool) else None

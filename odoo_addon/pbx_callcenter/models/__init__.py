@@ -15,3 +15,4 @@ from . import pbx_lookup_api
 from . import pbx_phonebook
 from . import pbx_phonebook_export
 from . import pbx_yeastar
+from . import ir_http

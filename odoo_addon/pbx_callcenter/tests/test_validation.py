@@ -156,6 +156,42 @@ class TestValidation(PbxHttpCase):
         status, body = self.post("call_in", raw=raw, content_type="text/plain")
         self.assertEqual(status, 200, body)
 
+    def test_a_query_or_form_field_named_self_is_ignored_not_a_server_error(self):
+        # found by tests/live/test_live_fuzz.py: Odoo passed it to the route as `self=` (500)
+        for route in ("call_in", "init", "call_out"):
+            with self.subTest(route=route, where="query"):
+                data = self.valid()
+                status, body = self.post(route, data, query={"self": "1"})
+                self.assertEqual(status, 200, body)
+                self.assertEqual(body["call"]["callid"], data["callid"])
+            with self.subTest(route=route, where="form"):
+                data = self.valid()
+                status, body = self.post(route, {**data, "self": "1"}, json=False)
+                self.assertEqual(status, 200, body)
+                self.assertEqual(body["call"]["callid"], data["callid"])
+        status, body = self.post("call_in", method="GET", query={"self": "1"})
+        self.assertError(status, body, "method_not_allowed")
+
+    def test_a_multipart_body_of_more_than_1000_parts_gets_the_json_413_and_writes_nothing(self):
+        # found by tests/live/test_live_fuzz.py: werkzeug refused it with an HTML page before
+        # the route ran, although the body is within the 64 kB limit
+        raw = b"".join(b'--b\r\nContent-Disposition: form-data; name="f%d"\r\n\r\n1\r\n' % i
+                       for i in range(1001)) + b"--b--\r\n"
+        self.assertLess(len(raw), 65536)
+        before = self.counts()
+        status, body = self.post("call_in", raw=raw, content_type="multipart/form-data; boundary=b")
+        self.assertError(status, body, "payload_too_large")
+        self.assertCounts(before)
+        # 1000 parts are still read (and refused for the missing fields, not for their number)
+        raw = b"".join(b'--b\r\nContent-Disposition: form-data; name="f%d"\r\n\r\n1\r\n' % i
+                       for i in range(997)) + (
+            b'--b\r\nContent-Disposition: form-data; name="phone"\r\n\r\n0989464344\r\n'
+            b'--b\r\nContent-Disposition: form-data; name="extension"\r\n\r\n101\r\n'
+            b'--b\r\nContent-Disposition: form-data; name="callid"\r\n\r\nparts-1000\r\n--b--\r\n')
+        status, body = self.post("call_in", raw=raw, content_type="multipart/form-data; boundary=b")
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body["call"]["callid"], "parts-1000")
+
     # ---- hostile and unusual strings -----------------------------------------------------
 
     def test_a_sql_looking_callid_is_a_valid_string_stored_verbatim(self):

@@ -164,12 +164,13 @@ export class AmiClient {
             this.pending.delete(id);
         }
         const reason = this.closeReason || "connection closed";
+        if (!this.started) {
+            this.options.logger.info("disconnected from Asterisk");
+            return;
+        }
         if (wasReady) {
             this.options.logger.warn(`connection lost: ${reason}`);
             this.handlers.down(reason);
-        }
-        if (!this.started) {
-            return;
         }
         const delay = this.backoff.next();
         this.options.logger.info(`reconnecting to ${this.options.host}:${this.options.port} in ${delay} ms (${reason})`);

@@ -118,7 +118,8 @@ describe("npm run ami-bridge", () => {
         const answered = blocks.findIndex((block) => field(block, "Event") === "DialEnd");
         await ami.replay(blocks.slice(0, answered + 1));
         await waitFor(() => odoo!.received.length === 1, "call_in", 10_000);
-        await new Promise((resolve) => setTimeout(resolve, 300)); // calls.json written
+        const saved = () => readFileSync(join(dir, "queue", "calls.json"), "utf8");
+        await waitFor(() => /"answeredAt":\d/.test(saved()), "the answer saved in calls.json", 10_000);
         process.kill(bridgePid(), "SIGKILL");
         await first.exited;
 

@@ -1,4 +1,4 @@
-# GENERATED from __manifest__.json by scripts/build.mjs — do not edit. sha256:c2d2014973ad828778f46cb42384093a71357341fa0377d7b0d4486f9cfcb7fc
+# GENERATED from __manifest__.json by scripts/build.mjs — do not edit. sha256:9b247370c33e387c76869323717c26f25d47fe58f8eb05fa439fca578b8d7bcf
 {
     'name': 'PBX Call Center',
     'version': '1.0.0',
@@ -25,6 +25,7 @@
         'security/ir.model.access.csv',
         'views/pbx_connection_views.xml',
         'views/pbx_originate_views.xml',
+        'views/pbx_connection_zadarma_views.xml',
         'views/pbx_phone_widget_views.xml',
         'views/pbx_extension_views.xml',
         'views/pbx_call_views.xml',

@@ -10,6 +10,10 @@ from lib import originate, pbx_api
 from lib.extension_binding import ExtensionEntry
 
 
+#: Computed with openssl (see the test that uses it), not with the code under test.
+OPENSSL_INTERNAL_SIGNATURE = "YzgxYThjZGE5NmU5Yzk0MjFjYjI5NTYxNzVjMDc3YmZmNDcyNThlMQ=="
+
+
 def _body(data):
     return json.dumps(data).encode()
 
@@ -17,18 +21,27 @@ def _body(data):
 # ---- Zadarma ----------------------------------------------------------------------------
 
 def test_zadarma_internal_list_request_is_signed_like_click_to_dial():
+    # Zadarma's clients (user-api-v1 Client::call) always add and sign format=json.
     request = pbx_api.zadarma_internal_list(base_url=None, key="key1", secret="secret1")
-    authorization = originate.zadarma_authorization("/v1/pbx/internal/", {}, "key1", "secret1")
+    authorization = originate.zadarma_authorization("/v1/pbx/internal/", {"format": "json"}, "key1", "secret1")
     assert request == originate.HttpRequest(
-        "GET", "https://api.zadarma.com/v1/pbx/internal/", (("Authorization", authorization),)
+        "GET", "https://api.zadarma.com/v1/pbx/internal/?format=json", (("Authorization", authorization),)
     )
+
+
+def test_zadarma_internal_list_signature_matches_openssl():
+    # printf %s "/v1/pbx/internal/format=json$(printf %s format=json | md5sum | cut -c1-32)" \
+    #   | openssl dgst -sha1 -hmac secret1 | awk '{print $2}' | tr -d '\n' | base64
+    request = pbx_api.zadarma_internal_list(base_url=None, key="key1", secret="secret1")
+    assert request.headers == (("Authorization", "key1:" + OPENSSL_INTERNAL_SIGNATURE),)
 
 
 def test_zadarma_info_request_signs_its_own_path_on_a_custom_base_url():
     request = pbx_api.zadarma_internal_info("101", base_url="http://127.0.0.1:8099/", key="k", secret="s")
-    assert request.url == "http://127.0.0.1:8099/v1/pbx/internal/101/info/"
+    assert request.url == "http://127.0.0.1:8099/v1/pbx/internal/101/info/?format=json"
     assert request.headers == (
-        ("Authorization", originate.zadarma_authorization("/v1/pbx/internal/101/info/", {}, "k", "s")),
+        ("Authorization", originate.zadarma_authorization(
+            "/v1/pbx/internal/101/info/", {"format": "json"}, "k", "s")),
     )
 
 

@@ -1,3 +1,4 @@
 from . import main
 from . import lookup
 from . import yeastar
+from . import zadarma

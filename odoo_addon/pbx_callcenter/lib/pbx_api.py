@@ -71,13 +71,17 @@ def _entry(number: Any, email: Any) -> ExtensionEntry:
 # Zadarma
 # -----------------------------------------------------------------------------
 
-def zadarma_get(api_method: str, *, base_url: str | None, key: str, secret: str) -> HttpRequest:
-    """A signed parameterless GET (signature: originate.zadarma_authorization)."""
+def zadarma_get(api_method: str, *, base_url: str | None, key: str, secret: str,
+                params: dict[str, str] | None = None) -> HttpRequest:
+    """A signed GET of ``params`` plus ``format=json``, which Zadarma's clients always add (and
+    sign): ``Client::call()`` in user-api-v1. Signature: originate.zadarma_authorization."""
     if not key or not secret:
         raise PbxApiError("the Zadarma API key and secret are required")
     base = _base_url(base_url or originate.ZADARMA_URL, "the Zadarma API URL")
-    authorization = originate.zadarma_authorization(api_method, {}, key, secret)
-    return HttpRequest("GET", base + api_method, (("Authorization", authorization),))
+    query = dict(params or {}, format="json")
+    authorization = originate.zadarma_authorization(api_method, query, key, secret)
+    url = f"{base}{api_method}?{originate._php_query(sorted(query.items()))}"
+    return HttpRequest("GET", url, (("Authorization", authorization),))
 
 
 def zadarma_internal_list(*, base_url: str | None, key: str, secret: str) -> HttpRequest:

@@ -16,3 +16,4 @@ from . import pbx_phonebook
 from . import pbx_phonebook_export
 from . import pbx_yeastar
 from . import ir_http
+from . import pbx_zadarma

@@ -20,3 +20,4 @@ from . import test_install_prefill
 from . import test_lookup_routes
 from . import test_phonebook_export
 from . import test_yeastar
+from . import test_zadarma

@@ -285,8 +285,10 @@ class TestExtensionBinding(TransactionCase):
             "/v1/pbx/internal/", "/v1/pbx/internal/201/info/",
             "/v1/pbx/internal/202/info/", "/v1/pbx/internal/203/info/"])
         for request in pbx.received:
+            # format=json is sent and signed, as Zadarma's own clients do (user-api-v1 Client::call)
+            self.assertEqual(request.query, {"format": "json"})
             self.assertEqual(request.headers["authorization"], originate.zadarma_authorization(
-                request.path, {}, "api-key", "api-secret"))
+                request.path, request.query, "api-key", "api-secret"))
         self.assertEqual(result["fetched"], 3)
         self.assertEqual(result["created"], ["202", "203"])
         self.assertEqual(result["updated"], ["201"], "the PBX's e-mail fills ours")

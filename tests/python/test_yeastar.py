@@ -174,3 +174,24 @@ def test_documented_webhook_signature_is_base64_of_hmac_sha256_of_the_raw_body()
     assert not yeastar.verify_signature("", body, header)
     for garbage in (None, "", "sha256=", "ü" * 10, header[:-4], "A" * 5000):
         assert not yeastar.verify_signature(secret, body, garbage)
+
+
+def test_recording_resource_is_a_path_on_the_pbx_itself():
+    good = json.dumps({"errcode": 0, "errmsg": "SUCCESS", "file": "a.wav",
+                       "download_resource_url": "/api/download/Recording-X.7.0.6-1-download-20220412175901-M8zB66xYUNTNMr2D.wav"})
+    assert yeastar.recording_resource(200, good.encode()) == \
+        "/api/download/Recording-X.7.0.6-1-download-20220412175901-M8zB66xYUNTNMr2D.wav"
+    for url in ("https://evil.example/x.wav", "//evil.example/x.wav", "/api/../../etc/passwd", "/a//b",
+                "/api/x.wav?redirect=http://evil", "/api/x y.wav", "", None, 5, "/" + "a" * 600):
+        body = json.dumps({"errcode": 0, "download_resource_url": url}).encode()
+        refused = yeastar.recording_resource(200, body)
+        assert isinstance(refused, yeastar.Outcome) and not refused.ok, url
+    refusal = yeastar.recording_resource(200, b'{"errcode": 10004, "errmsg": "ACCESS TOKEN EXPIRED"}')
+    assert refusal == yeastar.Outcome(False, "ACCESS TOKEN EXPIRED (errcode 10004)")
+    assert not yeastar.recording_resource(502, b"<html>").ok
+
+
+def test_recording_file_request_appends_the_token_to_the_resource():
+    request = yeastar.recording_file_request(base_url="https://pbx:8088/", access_token="t&1",
+                                             resource="/api/download/Recording-1.wav")
+    assert (request.method, request.url) == ("GET", "https://pbx:8088/api/download/Recording-1.wav?access_token=t%261")

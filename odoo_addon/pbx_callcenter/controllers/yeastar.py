@@ -1,7 +1,9 @@
 import json
 
-from odoo import http
-from odoo.http import request
+from werkzeug.exceptions import NotFound
+
+from odoo import _, http
+from odoo.http import Response, content_disposition, request
 
 from .main import _http_in
 
@@ -23,3 +25,40 @@ class PbxYeastarController(http.Controller):
                      ("Cache-Control", "no-store")],
             status=status,
         )
+
+    @http.route(
+        "/pbx_callcenter/yeastar/<int:connection_id>/recording/<path:filename>", type="http",
+        auth="user", methods=["GET"], readonly=False,
+    )
+    def yeastar_recording(self, connection_id, filename, **_params):
+        """Play a recording kept on the PBX, fetched through its API, for a user who can see
+        the call (the connection's recording base URL points here: see pbx_yeastar.py)."""
+        name = filename.rsplit("/", 1)[-1]
+        call = request.env["pbx.call"].search(
+            [("connection_id", "=", connection_id), ("recording_file", "=", name)], limit=1)
+        if not call:
+            raise NotFound()
+        upstream = call.connection_id._yeastar_recording(call.recording_file)
+        if upstream is None:
+            return request.make_response(
+                _("The PBX did not provide this recording."), status=502,
+                headers=[("Content-Type", "text/plain; charset=utf-8")])
+        content_type = upstream.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        headers = [
+            # never serve what the PBX says is HTML (or anything but audio) on Odoo's origin
+            ("Content-Type", content_type if content_type.startswith("audio/") else "application/octet-stream"),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Content-Disposition", content_disposition(name)),
+            ("Cache-Control", "private, no-store"),
+        ]
+        length = upstream.headers.get("Content-Length", "")
+        if length.isdigit():
+            headers.append(("Content-Length", length))
+
+        def chunks():
+            try:
+                yield from upstream.iter_content(65536)
+            finally:
+                upstream.close()
+
+        return Response(chunks(), headers=headers, direct_passthrough=True)

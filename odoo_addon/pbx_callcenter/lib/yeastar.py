@@ -44,9 +44,12 @@ import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from . import dates, payload
-from .originate import HttpRequest, yeastar_api_request
+from .originate import (
+    YEASTAR_USER_AGENT, HttpRequest, Outcome, _yeastar_base, yeastar_api_request, yeastar_outcome,
+)
 from .payload import PayloadError
 
 CALL_STATUS = "30011"
@@ -82,6 +85,8 @@ _SPACES = re.compile(r"\s+")
 _NAMED_NUMBER = re.compile(r"<([^<>]*)>\s*$")
 #: Yeastar call ids are Asterisk unique ids: "<Unix time the call started>.<sequence>".
 _CALL_ID_TIME = re.compile(r"([0-9]{9,10})\.[0-9]+", re.ASCII)
+#: A download_resource_url: an absolute path of plain characters on the PBX.
+_RESOURCE_PATH = re.compile(r"/[A-Za-z0-9._~/-]{1,512}", re.ASCII)
 
 
 # -----------------------------------------------------------------------------
@@ -384,3 +389,25 @@ def recording_download_request(*, base_url: str | None, access_token: str, filen
     """``GET recording/download?file=…``: answers ``download_resource_url`` (valid 30 min)."""
     return yeastar_api_request(base_url=base_url, access_token=access_token,
                                endpoint="recording/download", query={"file": filename})
+
+
+def recording_resource(status: int, body: bytes) -> str | Outcome:
+    """The ``download_resource_url`` of a recording/download answer: a path on the PBX itself
+    (``/api/download/…``), never another host; else the refusal."""
+    try:
+        answer = json.loads(body.decode("utf-8", "replace"))
+    except ValueError:
+        answer = None
+    resource = answer.get("download_resource_url") if isinstance(answer, dict) else None
+    if not (200 <= status < 300 and answer.get("errcode") == 0):
+        return yeastar_outcome(status, body)
+    if (not isinstance(resource, str) or not _RESOURCE_PATH.fullmatch(resource)
+            or any(segment in ("", ".", "..") for segment in resource[1:].split("/"))):
+        return Outcome(False, "the PBX answered no usable download_resource_url")
+    return resource
+
+
+def recording_file_request(*, base_url: str | None, access_token: str, resource: str) -> HttpRequest:
+    """``GET {base_url}{download_resource_url}?access_token=…``: the recording itself."""
+    url = f"{_yeastar_base(base_url)}{resource}?{urlencode({'access_token': access_token}, quote_via=quote, safe='')}"
+    return HttpRequest("GET", url, (("User-Agent", YEASTAR_USER_AGENT),))

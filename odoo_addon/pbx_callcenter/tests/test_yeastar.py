@@ -504,3 +504,78 @@ class TestYeastarApiToken(YeastarCase):
         self.cache(timedelta(minutes=-1), timedelta(minutes=-1))
         self.assertEqual([call[:2] for call in self.accept()], [("get_token", None), ("accept_inbound", "LOGIN")])
         self.assertEqual(self.connection.sudo().yeastar_access_token, "LOGIN")
+
+
+@tagged("post_install", "-at_install")
+class TestYeastarRecordings(YeastarCase):
+    """Recordings stay on the PBX; Odoo fetches them through recording/download for a user who
+    can see the call."""
+
+    AUDIO = b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(range(256)) * 40
+
+    def setUp(self):
+        super().setUp()
+        self.resource = "/api/download/Recording-X.7.0.6-1-download-20240115102030-M8zB66xYUNTNMr2D.wav"
+        self.pbx = FakePbx(self.answer)
+        self.pbx.__enter__()
+        self.addCleanup(self.pbx.__exit__, None, None, None)
+        self.connection.sudo().write({"originate_url": self.pbx.url, "yeastar_client_id": "CID",
+                                      "yeastar_client_secret": "CSECRET"})
+        self.connection.action_yeastar_recordings_through_odoo()
+        self.callid = fresh_callid()
+        self.send(30011, {"call_id": self.callid, "members": [inbound(NUMBER, "ALERT"), ext("101", "RING")]})
+        self.send(30012, cdr(self.callid))
+        self.call = self.find_call(self.callid)
+
+    def answer(self, received):
+        if received.path == "/openapi/v1.0/get_token":
+            return 200, {"errcode": 0, "errmsg": "SUCCESS", "access_token": "TOK",
+                         "access_token_expire_time": 1800, "refresh_token": "REF",
+                         "refresh_token_expire_time": 86400}
+        if received.path == "/openapi/v1.0/recording/download":
+            return 200, {"errcode": 0, "errmsg": "SUCCESS", "file": received.query.get("file"),
+                         "download_resource_url": self.resource}
+        if received.path == self.resource and received.query.get("access_token") == "TOK":
+            return 200, self.AUDIO
+        return 404, {"errcode": 404}
+
+    def get(self, url):
+        return self.url_open(url, timeout=30, allow_redirects=False)
+
+    def test_the_owner_plays_the_recording_fetched_through_the_pbx_api(self):
+        name = f"20240115102030-{self.callid}-{NUMBER}-101-Inbound.wav"
+        self.assertEqual(self.call.recording_url, f"{self.connection.yeastar_recording_base_url}{name}")
+        self.authenticate("pbx_sales", "pbx_sales")
+        response = self.get(f"/pbx_callcenter/yeastar/{self.connection.id}/recording/{name}")
+        self.assertEqual(response.status_code, 200, response.text[:300])
+        self.assertEqual(response.content, self.AUDIO)
+        self.assertEqual(response.headers["Content-Type"], "application/octet-stream",
+                         "what the PBX does not declare as audio is served as bytes")
+        self.assertEqual(response.headers["X-Content-Type-Options"], "nosniff")
+        token, download, audio = self.pbx.received
+        self.assertEqual(token.path, "/openapi/v1.0/get_token")
+        self.assertEqual((download.path, download.query), ("/openapi/v1.0/recording/download",
+                                                           {"file": name, "access_token": "TOK"}))
+        self.assertEqual((audio.path, audio.query, audio.headers["user-agent"]),
+                         (self.resource, {"access_token": "TOK"}, "OpenAPI"))
+
+    def test_others_and_anonymous_visitors_get_nothing_from_the_pbx(self):
+        name = self.call.recording_file
+        url = f"/pbx_callcenter/yeastar/{self.connection.id}/recording/{name}"
+        response = self.get(url)
+        self.assertIn(response.status_code, (302, 303), "not logged in: sent to the login page")
+        self.authenticate("pbx_sales2", "pbx_sales2")
+        self.assertEqual(self.get(url).status_code, 404, "a salesperson only sees their own calls")
+        self.authenticate("pbx_sales", "pbx_sales")
+        self.assertEqual(self.get(f"/pbx_callcenter/yeastar/{self.connection.id}/recording/other.wav").status_code, 404)
+        self.assertEqual(self.get(f"/pbx_callcenter/yeastar/{self.connection.id + 999}/recording/{name}").status_code, 404)
+        self.assertFalse(self.pbx.received)
+
+    def test_a_download_url_pointing_elsewhere_is_never_followed(self):
+        self.resource = "//127.0.0.1:1/steal"
+        self.authenticate("pbx_sales", "pbx_sales")
+        with mute_logger("odoo.addons.pbx_callcenter.models.pbx_yeastar"):
+            response = self.get(f"/pbx_callcenter/yeastar/{self.connection.id}/recording/{self.call.recording_file}")
+        self.assertEqual(response.status_code, 502)
+        self.assertEqual([r.path for r in self.pbx.received],
+                         ["/openapi/v1.0/get_token", "/openapi/v1.0/recording/download"])

@@ -1,4 +1,4 @@
-# GENERATED from __manifest__.json by scripts/build.mjs — do not edit. sha256:9b247370c33e387c76869323717c26f25d47fe58f8eb05fa439fca578b8d7bcf
+# GENERATED from __manifest__.json by scripts/build.mjs — do not edit. sha256:cbb09474929e201ab7bbfbbcf99fa3bf4a45cdb779c84fe1f40c1024a12d312d
 {
     'name': 'PBX Call Center',
     'version': '1.0.0',
@@ -31,6 +31,7 @@
         'views/pbx_call_views.xml',
         'views/pbx_call_event_views.xml',
         'views/pbx_callcenter_menus.xml',
+        'views/pbx_connection_threecx_views.xml',
         'views/pbx_extension_binding_views.xml',
         'views/pbx_connection_yeastar_views.xml',
         'views/pbx_phonebook_views.xml',

@@ -2,3 +2,4 @@ from . import main
 from . import lookup
 from . import yeastar
 from . import zadarma
+from . import threecx

@@ -17,3 +17,4 @@ from . import pbx_phonebook_export
 from . import pbx_yeastar
 from . import ir_http
 from . import pbx_zadarma
+from . import pbx_threecx

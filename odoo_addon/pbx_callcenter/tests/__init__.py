@@ -21,3 +21,4 @@ from . import test_lookup_routes
 from . import test_phonebook_export
 from . import test_yeastar
 from . import test_zadarma
+from . import test_threecx

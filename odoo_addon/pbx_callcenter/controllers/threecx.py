@@ -1,0 +1,51 @@
+import json
+
+from odoo import http
+from odoo.http import content_disposition, request
+from werkzeug.exceptions import NotFound
+
+from ..lib import threecx
+from .main import _http_in
+
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+ROUTE = {"type": "http", "auth": "none", "methods": METHODS, "csrf": False,
+         "save_session": False, "readonly": False}
+
+
+class PbxThreecxController(http.Controller):
+    """The routes 3CX's server-side CRM template calls, and the template's download. Adapters:
+    request -> one model call -> JSON. Every method is routed so that the model answers a wrong
+    one (405) as JSON."""
+
+    @http.route(threecx.LOOKUP_PATH, **ROUTE)
+    def threecx_lookup(self, **_params):
+        return _json(*request.env["pbx.connection"]._api_threecx_lookup(_http_in()))
+
+    @http.route(threecx.CONTACT_PATH, **ROUTE)
+    def threecx_contact(self, **_params):
+        return _json(*request.env["pbx.connection"]._api_threecx_contact(_http_in()))
+
+    @http.route(threecx.JOURNAL_PATH, **ROUTE)
+    def threecx_journal(self, **_params):
+        return _json(*request.env["pbx.connection"]._api_threecx_journal(_http_in()))
+
+    @http.route("/pbx_callcenter/3cx/template/<int:connection_id>", type="http", auth="user",
+                methods=["GET"])
+    def threecx_template(self, connection_id, **_params):
+        connection = request.env["pbx.connection"].search([("id", "=", connection_id)])
+        if not connection:
+            raise NotFound()
+        filename, xml_text = connection._threecx_template_file()
+        return request.make_response(xml_text.encode("utf-8"), headers=[
+            ("Content-Type", "application/xml; charset=utf-8"),
+            ("Content-Disposition", content_disposition(filename)),
+            ("Cache-Control", "no-store"),
+        ])
+
+
+def _json(status, body):
+    return request.make_response(
+        json.dumps(body, ensure_ascii=False),
+        headers=[("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-store")],
+        status=status,
+    )

@@ -1,0 +1,198 @@
+import logging
+
+from odoo import SUPERUSER_ID, _, api, models
+
+from ..lib import contract, payload, threecx, threecx_template
+from .pbx_call_event import NATIVE_ADAPTERS, _printable
+
+_logger = logging.getLogger(__name__)
+
+NATIVE_ADAPTERS[threecx.SOURCE] = threecx
+
+
+class PbxConnection(models.Model):
+    """3CX's server-side CRM integration: the routes its template calls (contact lookup,
+    contact creation, call journal) and the template itself, downloaded from the connection."""
+
+    _inherit = "pbx.connection"
+
+    # ---- the routes 3CX calls -----------------------------------------------------------
+
+    @api.model
+    def _api_threecx_lookup(self, http_in):
+        """(status, dict): the 3CX contact answer for ``?number=`` (read-only, no journal)."""
+        number = http_in["query"].get(threecx.LOOKUP_NUMBER)
+        return self._threecx_contact_route(
+            http_in, "GET", lambda _body: threecx.read_number(number), "_threecx_lookup")
+
+    @api.model
+    def _api_threecx_contact(self, http_in):
+        """(status, dict): the contact or lead with this number, created when there is none."""
+        return self._threecx_contact_route(
+            http_in, "POST", lambda body: threecx.parse_contact(_decode(body, http_in)),
+            "_threecx_create_contact")
+
+    @api.model
+    def _threecx_contact_route(self, http_in, method, read, build):
+        """Authenticate, ``read(body)`` the request's values (400 naming the bad fields), then
+        answer ``connection.<build>(values)``; a failure is logged and answered as JSON."""
+        connection, body, error = self._threecx_authenticate(http_in, method)
+        if error:
+            return error
+        try:
+            values = read(body)
+        except payload.PayloadError as error:
+            return contract.error_response(
+                "invalid_payload", _("Some fields are invalid."), error.fields)
+        try:
+            return 200, getattr(connection, build)(values)
+        except Exception:  # noqa: BLE001 - logged; 3CX gets a JSON error, not a stack trace
+            _logger.exception("3CX request failed on PBX connection %s", connection.id)
+            return contract.error_response(
+                "processing_failed", _("The request could not be processed."))
+
+    @api.model
+    def _api_threecx_journal(self, http_in):
+        """(status, dict): journal 3CX's ReportCall and apply it as the end of a call."""
+        connection, body, error = self._threecx_authenticate(http_in, "POST")
+        if error:
+            return error
+        Event = connection.env["pbx.call.event"]
+        try:
+            data = _decode(body, http_in)
+        except payload.PayloadError as error:
+            event = Event._journal(connection, "native", _printable(body), http_in, error,
+                                   source=threecx.SOURCE, native_event=threecx.JOURNAL_EVENT)
+            return contract.error_response(
+                "invalid_payload", _("The body could not be read."), error.fields, event.id)
+        return Event._native_receive(connection, threecx.SOURCE, threecx.JOURNAL_EVENT, data, http_in)
+
+    @api.model
+    def _threecx_authenticate(self, http_in, method):
+        """(connection, body, error) of a 3CX request: method, token and source IP, body size,
+        no signature required (3CX cannot sign), then the enabled switch. ``body`` is None for
+        a form Odoo already parsed."""
+        Connection = self.env(user=SUPERUSER_ID, su=True)[self._name]
+        if http_in["method"] != method:
+            return Connection, None, contract.error_response(
+                "method_not_allowed", _("Use %s.", method))
+        connection, error = Connection._authenticate_request(http_in)
+        if error:
+            return Connection, None, error
+        body, error = connection.env["pbx.call.event"]._read_body(http_in)
+        if error:
+            return Connection, None, error
+        if connection.webhook_secret:
+            return Connection, None, contract.error_response(
+                "forbidden", _("This connection requires signed requests, which 3CX cannot send: "
+                               "clear its webhook secret to use it with 3CX."))
+        if not connection.enabled:
+            return Connection, None, contract.error_response(
+                "integration_disabled", _("The PBX integration is disabled in Odoo."))
+        return connection, body, None
+
+    # ---- contacts as 3CX shows them ---------------------------------------------------
+
+    def _threecx_lookup(self, number):
+        """The 3CX answer for ``number``: its contact or lead, none when unknown or blacklisted
+        (a blocked caller is not announced by name)."""
+        self.ensure_one()
+        answer = self._lookup_caller(number)
+        contacts = []
+        if answer["record"] and not answer["blocked"]:
+            record = self.env[answer["record"]["model"]].browse(answer["record"]["id"])
+            contacts.append(self._threecx_contact(record))
+        return threecx.lookup_answer(answer["number"], contacts, answer["blocked"])
+
+    def _threecx_create_contact(self, values):
+        """Idempotent on the number: the existing contact or lead, else a new one of the
+        connection's auto-create model. Nothing is created for a blacklisted number."""
+        self.ensure_one()
+        number = self._normalize(values["number"])
+        # Same lock as the call journal's auto-create: one contact per number, not two.
+        self.env["pbx.call"]._lock_number(self, number.key)
+        answer = self._lookup_caller(values["number"])
+        if answer["blocked"]:
+            return threecx.lookup_answer(answer["number"], [], True)
+        if answer["record"]:
+            record = self.env[answer["record"]["model"]].browse(answer["record"]["id"])
+            created = False
+        else:
+            record = self._threecx_new_record(number, values)
+            created = True
+        return threecx.lookup_answer(answer["number"], [self._threecx_contact(record)], False, created)
+
+    def _threecx_new_record(self, number, values):
+        phone = number.e164 or number.raw.strip()
+        person = threecx.contact_display_name(values)
+        vals = {
+            "name": person or values["company"] or _("Automatic New Contact - %s", phone),
+            "phone": phone,
+            "user_id": self.default_user_id.id,
+            "company_id": self.company_id.id,
+        }
+        if self.auto_create_model == "lead":
+            vals.update(contact_name=person or False, partner_name=values["company"] or False,
+                        email_from=values["email"] or False)
+            return self.env["crm.lead"].sudo().create(vals)
+        vals.update(email=values["email"] or False)
+        if person:
+            vals["company_name"] = values["company"] or False
+        else:
+            vals["is_company"] = bool(values["company"])
+        return self.env["res.partner"].sudo().create(vals)
+
+    def _threecx_contact(self, record):
+        self.ensure_one()
+        if record._name == "crm.lead":
+            first, last, company = threecx.contact_names(
+                record._name, record.name, contact_name=record.contact_name,
+                partner_name=record.partner_name)
+        else:
+            first, last, company = threecx.contact_names(
+                record._name, record.name, is_company=record.is_company,
+                parent_name=record.parent_id.name)
+        return threecx.contact(
+            model=record._name,
+            record_id=record.id,
+            first_name=first,
+            last_name=last,
+            company=company,
+            email=self._record_email(record),
+            phone_business=self._threecx_phone(record.phone),
+            phone_mobile=self._threecx_phone(record.mobile),
+            url=self._record_url(record),
+        )
+
+    def _threecx_phone(self, raw):
+        """E.164 when readable: 3CX checks the number it asked about against these."""
+        if not raw:
+            return None
+        return self._normalize(raw).e164 or raw.strip()
+
+    # ---- the template --------------------------------------------------------------------
+
+    def action_download_threecx_template(self):
+        self.ensure_one()
+        self._check_manager()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/pbx_callcenter/3cx/template/{self.id}",
+            "target": "download",
+        }
+
+    def _threecx_template_file(self):
+        """(file name, XML text) of the 3CX template, with this Odoo's URL filled in (never the
+        token, which the administrator pastes in 3CX)."""
+        self.ensure_one()
+        self._check_manager()
+        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        xml_text = threecx_template.render(threecx_template.read_template(), base_url)
+        return threecx_template.TEMPLATE_FILENAME, xml_text
+
+
+def _decode(body, http_in):
+    """The request's fields: a form Odoo already parsed, or the decoded JSON/form body."""
+    if body is None:
+        return http_in["form"]
+    return payload.decode_body(body, http_in["content_type"])

@@ -113,7 +113,7 @@ def dialable(raw: str | None) -> str | None:
     """
     if not raw:
         return None
-    text = "".join(
+    text = raw if raw.isascii() else "".join(
         str(unicodedata.decimal(ch)) if not ch.isascii() and ch.isdecimal() else ch for ch in raw
     )
     start = _NUMBER_START.search(text)

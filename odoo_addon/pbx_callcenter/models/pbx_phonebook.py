@@ -5,7 +5,7 @@ from ..lib import phonebook
 #: Records read per query. Each batch is dropped from the ORM cache before the next one, so
 #: memory stays flat whatever the number of contacts.
 BATCH_SIZE = 2000
-PARTNER_FIELDS = ["name", "phone", "mobile", "parent_id", "is_company", "company_id"]
+PARTNER_FIELDS = ["name", "complete_name", "phone", "mobile", "parent_id", "is_company", "company_id"]
 LEAD_FIELDS = ["name", "contact_name", "partner_name", "phone", "mobile", "company_id"]
 
 
@@ -52,11 +52,16 @@ class PbxConnection(models.Model):
     def _phonebook_add(self, export, kind, record):
         phone = phonebook.dialable(record.phone)
         mobile = phonebook.dialable(record.mobile)
-        own_name = record.name if record._name == "res.partner" else self._record_caller_name(record)
+        if record._name == "res.partner":
+            own_name = record.name
+            # The stored complete_name is the display name without the display options
+            # (_record_caller_name's answer): computing display_name costs ~1 ms a partner.
+            shown_name = record.complete_name or record.name
+        else:
+            own_name = shown_name = self._record_caller_name(record)
         reason = phonebook.skip_reason(own_name, (phone, mobile))
         if reason:
             export.skip(reason)
             return
         export.add(phonebook.make_entry(
-            kind, record.id, self._record_caller_name(record), self._record_company(record),
-            phone, mobile))
+            kind, record.id, shown_name, self._record_company(record), phone, mobile))

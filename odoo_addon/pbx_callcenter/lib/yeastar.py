@@ -115,13 +115,10 @@ def _decode_msg(value: Any) -> dict[str, Any]:
     if value is None:
         return {}
     if isinstance(value, str):
-        def reject_constant(name: str) -> Any:
-            raise ValueError(name)
-
         try:
-            value = json.loads(value, parse_constant=reject_constant)
-        except (ValueError, RecursionError):
-            raise PayloadError({"msg": "not valid JSON"}) from None
+            value = payload._decode_json(value)   # the canonical body's JSON rules
+        except PayloadError as error:
+            raise PayloadError({"msg": error.fields["_body"]}) from None
     if not isinstance(value, dict):
         raise PayloadError({"msg": "must be a JSON object (or JSON text of one)"})
     if not _is_text(value):

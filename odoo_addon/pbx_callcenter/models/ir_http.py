@@ -1,6 +1,8 @@
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+import json
 
-from odoo import _, models
+from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
+
+from odoo import _, http, models
 from odoo.http import request
 
 from ..lib import contract
@@ -44,3 +46,32 @@ def _is_pbx_api(endpoint):
     routes = routing.get("routes") or ()
     return routing.get("type") == "http" and bool(routes) and all(
         route.startswith(API_PREFIX) for route in routes)
+
+
+def _serve_nodb_unless_pbx_api(serve_nodb):
+    """Odoo serves a request without a database when it cannot reach PostgreSQL (a restart, a
+    failover): our routes are not in that routing map, so a PBX got 404 and, taking a 4xx as
+    final, dropped the event (found by tests/live/test_live_drills.py). Answer a 5xx instead,
+    which every PBX retries. Patched once per process, when the module is imported."""
+
+    def _serve_nodb(self):
+        try:
+            return serve_nodb(self)
+        except NotFound:
+            if not self.httprequest.path.startswith(API_PREFIX):
+                raise
+            # No database, no language to translate into (and Odoo 18's _() fails here)
+            status, body = contract.error_response(
+                "processing_failed",
+                "The database cannot be reached: nothing was saved, send the event again.")
+            return http.Response(
+                json.dumps(body, ensure_ascii=False), status=status,
+                headers=[("Content-Type", "application/json; charset=utf-8"),
+                         ("Cache-Control", "no-store"), ("Retry-After", "1")])
+
+    _serve_nodb.pbx_callcenter = True
+    return _serve_nodb
+
+
+if not getattr(http.Request._serve_nodb, "pbx_callcenter", False):
+    http.Request._serve_nodb = _serve_nodb_unless_pbx_api(http.Request._serve_nodb)

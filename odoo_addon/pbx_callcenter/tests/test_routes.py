@@ -1,6 +1,11 @@
 """Happy paths of the three PBX routes, answered exactly as the team contract says."""
+import json
 import os
 
+from werkzeug.exceptions import NotFound
+from werkzeug.test import EnvironBuilder
+
+from odoo import http
 from odoo.tests import tagged
 
 from .common import (E164, FIXTURES_DIR, PbxHttpCase, fixture_cases, load_fixture,
@@ -133,3 +138,23 @@ class TestRoutes(PbxHttpCase):
         # readonly=False; these routes write (journal, calls), so they must say so. (Odoo 17
         # has no read-only routes: there the key is simply absent.)
         self.assertIsNone(read_only_routes_problem(self.env))
+
+    def test_without_a_reachable_database_the_routes_answer_a_retryable_500_not_a_404(self):
+        # When Odoo cannot reach PostgreSQL (a restart) it serves requests without a database,
+        # where the PBX routes do not exist: the 404 made PBXs drop the event (found by
+        # tests/live/test_live_drills.py). Odoo's own database-free dispatch, for real:
+        def serve_without_database(path):
+            environ = EnvironBuilder(path=path, method="POST", data=b"{}",
+                                     content_type="application/json").get_environ()
+            return http.Request(http.HTTPRequest(environ))._serve_nodb()
+
+        for route in ("call_in", "init", "call_out"):
+            with self.subTest(route=route):
+                response = serve_without_database(f"/api/callcenter/{route}")
+                body = json.loads(response.get_data())
+                self.assertContractResponse(response.status_code, body)
+                self.assertEqual(body["error"]["code"], "processing_failed")
+                self.assertNotIn("event_id", body, "nothing was saved")
+                self.assertEqual(response.headers.get("Retry-After"), "1")
+        with self.assertRaises(NotFound):  # every other page keeps Odoo's 404
+            serve_without_database("/api/callcenterx/call_in")

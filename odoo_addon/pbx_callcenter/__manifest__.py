@@ -1,4 +1,4 @@
-# GENERATED from __manifest__.json by scripts/build.mjs — do not edit. sha256:cbb09474929e201ab7bbfbbcf99fa3bf4a45cdb779c84fe1f40c1024a12d312d
+# GENERATED from __manifest__.json by scripts/build.mjs — do not edit. sha256:d7e16f36d55a821e077e37a1399b282582e33366548c9ab7cb4855df46a08e44
 {
     'name': 'PBX Call Center',
     'version': '1.0.0',
@@ -49,6 +49,7 @@
             'pbx_callcenter/static/tests/pbx_callcenter.tours.js',
         ],
     },
+    'pre_init_hook': 'pre_init_hook',
     'installable': True,
     'application': True,
 }

@@ -3,6 +3,21 @@ from odoo.tools.sql import create_index
 
 from ..lib import phone
 
+#: (source field, key column) pairs; the install hook (hooks.py) fills the same columns in bulk.
+KEY_FIELDS = (("phone", "pbx_phone_key"), ("mobile", "pbx_mobile_key"))
+
+
+def key_indexes(table):
+    """``(name, expression, where)`` of the key indexes of ``table``.
+
+    One definition for ``init()`` and the install hook, which builds them CONCURRENTLY on a
+    populated database: ``init()`` then finds them by name and leaves them alone.
+    """
+    return [
+        (f"{table}_{column}_pattern_index", f"{column} text_pattern_ops", f"{column} IS NOT NULL")
+        for _source, column in KEY_FIELDS
+    ]
+
 
 class PbxPhoneKeyMixin(models.AbstractModel):
     """Indexed, format-independent keys of a record's phone and mobile numbers.
@@ -32,11 +47,5 @@ class PbxPhoneKeyMixin(models.AbstractModel):
             return
         # Raw DDL: the ORM's index=True gives a plain btree whose LIKE 'prefix%' support depends
         # on the database collation; text_pattern_ops makes the tail lookup indexable everywhere.
-        for column in ("pbx_phone_key", "pbx_mobile_key"):
-            create_index(
-                self.env.cr,
-                f"{self._table}_{column}_pattern_index",
-                self._table,
-                [f"{column} text_pattern_ops"],
-                where=f"{column} IS NOT NULL",
-            )
+        for name, expression, where in key_indexes(self._table):
+            create_index(self.env.cr, name, self._table, [expression], where=where)

@@ -12,6 +12,11 @@
 #   ODOO_SRC=/path/to/odoo       bench that Odoo only (default: /opt/odoo/17.0 and /opt/odoo/18.0)
 #   BENCH_CALLS=N                calls per latency bench (default 30)
 #   ODOO_PYTHON                  interpreter for odoo-bin (default /usr/bin/python3)
+#   BENCH_BIG=1 (or --big)       also scripts/benchmark_install.py per version: install, upgrade,
+#                                table locks and lookups on 1,000,000 contacts + 200,000 leads,
+#                                beside the ORM-compute install (tens of minutes; the seeded
+#                                database big_bench_<major> is kept for the next run).
+#                                BENCH_BIG_BASELINE=0 skips the ORM-compute install.
 set -uo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,6 +27,7 @@ RUN_DIR="${RUN_DIR:-$REPO/.run}/bench"
 mkdir -p "$RUN_DIR"
 export BENCH_CALLS="${BENCH_CALLS:-30}"
 FAILED=0
+[[ " $* " == *" --big "* ]] && BENCH_BIG=1
 
 run_bench() {  # file [label]
     local file="$1" label="${2:-}"
@@ -87,6 +93,17 @@ else
         fi
         kill "$server" 2>/dev/null; wait "$server" 2>/dev/null
         dropdb --if-exists "$db" 2>/dev/null
+    done
+fi
+
+# ---- opt-in: 1.2M rows -----------------------------------------------------------------------
+if [[ "${BENCH_BIG:-0}" == 1 ]]; then
+    BIG_SRCS=("${ODOO_SRC:-/opt/odoo/17.0}"); [[ -z "${ODOO_SRC:-}" ]] && BIG_SRCS+=(/opt/odoo/18.0)
+    for src in "${BIG_SRCS[@]}"; do
+        echo "==================== big: Odoo $(odoo_major "$src") ===================="
+        "$PY" scripts/benchmark_install.py --odoo "$src" \
+            $([[ "${BENCH_BIG_BASELINE:-1}" == 0 ]] && echo --no-baseline) \
+            || { echo "FAILED: benchmark_install on $src"; FAILED=$((FAILED + 1)); }
     done
 fi
 echo

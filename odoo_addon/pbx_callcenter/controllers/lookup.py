@@ -1,13 +1,7 @@
-import json
-
 from odoo import http
 from odoo.http import request
 
-from .main import _http_in
-
-METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
-ROUTE = {"type": "http", "auth": "none", "methods": METHODS, "csrf": False,
-         "save_session": False, "readonly": False}
+from .main import PBX_ROUTE as ROUTE, _http_in, json_response, text_response
 
 
 class PbxLookupController(http.Controller):
@@ -16,23 +10,12 @@ class PbxLookupController(http.Controller):
 
     @http.route("/api/callcenter/lookup", **ROUTE)
     def callcenter_lookup(self, **_params):
-        status, body = request.env["pbx.connection"]._api_lookup(_http_in())
-        return request.make_response(
-            json.dumps(body, ensure_ascii=False),
-            headers=[("Content-Type", "application/json; charset=utf-8"),
-                     ("Cache-Control", "no-store")],
-            status=status,
-        )
+        return json_response(*request.env["pbx.connection"]._api_lookup(_http_in()))
 
     @http.route("/api/callcenter/caller_name", **ROUTE)
     def callcenter_caller_name(self, **_params):
         """For Asterisk/FreePBX (CURL into CALLERID(name)): the name only, or an empty body."""
-        status, name = request.env["pbx.connection"]._api_caller_name(_http_in())
-        return request.make_response(
-            name.encode("utf-8"),
-            headers=[("Content-Type", "text/plain; charset=utf-8"), ("Cache-Control", "no-store")],
-            status=status,
-        )
+        return text_response(*request.env["pbx.connection"]._api_caller_name(_http_in()))
 
     @http.route("/api/callcenter/phonebook.<string:file_format>", **ROUTE)
     def callcenter_phonebook(self, file_format, **_params):

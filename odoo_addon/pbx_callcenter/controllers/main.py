@@ -5,25 +5,38 @@ from odoo.http import request
 
 ROUTES = ("call_in", "init", "call_out")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+#: Options of every route a PBX or an IP phone calls. Every method is routed so that the model
+#: answers a wrong one (405) in the route's own format; Odoo 18 makes auth="none" routes
+#: read-only unless told otherwise.
+PBX_ROUTE = {"type": "http", "auth": "none", "methods": ["GET", "POST", "PUT", "PATCH", "DELETE"],
+             "csrf": False, "save_session": False, "readonly": False}
 
 
 class PbxCallCenterController(http.Controller):
     """The PBX event API. An adapter: request -> plain values -> one model call -> JSON."""
 
-    @http.route(
-        [f"/api/callcenter/{route}" for route in ROUTES],
-        type="http", auth="none", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        csrf=False, save_session=False, readonly=False,
-    )
+    @http.route([f"/api/callcenter/{route}" for route in ROUTES], **PBX_ROUTE)
     def callcenter_event(self, **_params):
         route = request.httprequest.path.rstrip("/").rsplit("/", 1)[-1]
-        status, body = request.env["pbx.call.event"]._api_receive(route, _http_in())
-        return request.make_response(
-            json.dumps(body, ensure_ascii=False),
-            headers=[("Content-Type", "application/json; charset=utf-8"),
-                     ("Cache-Control", "no-store")],
-            status=status,
-        )
+        return json_response(*request.env["pbx.call.event"]._api_receive(route, _http_in()))
+
+
+def json_response(status, body):
+    """The JSON answer of a PBX route (never cached: it names calls and contacts)."""
+    return request.make_response(
+        json.dumps(body, ensure_ascii=False),
+        headers=[("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-store")],
+        status=status,
+    )
+
+
+def text_response(status, text):
+    """A plain-text answer (Zadarma's zd_echo, FreePBX's caller name, playback errors)."""
+    return request.make_response(
+        text.encode("utf-8"), status=status,
+        headers=[("Content-Type", "text/plain; charset=utf-8"), ("X-Content-Type-Options", "nosniff"),
+                 ("Cache-Control", "no-store")],
+    )
 
 
 def _http_in():

@@ -1,15 +1,9 @@
-import json
-
 from odoo import http
 from odoo.http import content_disposition, request
 from werkzeug.exceptions import NotFound
 
 from ..lib import threecx
-from .main import _http_in
-
-METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
-ROUTE = {"type": "http", "auth": "none", "methods": METHODS, "csrf": False,
-         "save_session": False, "readonly": False}
+from .main import PBX_ROUTE as ROUTE, _http_in, json_response as _json
 
 
 class PbxThreecxController(http.Controller):
@@ -42,10 +36,3 @@ class PbxThreecxController(http.Controller):
             ("Cache-Control", "no-store"),
         ])
 
-
-def _json(status, body):
-    return request.make_response(
-        json.dumps(body, ensure_ascii=False),
-        headers=[("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-store")],
-        status=status,
-    )

@@ -1,30 +1,18 @@
-import json
-
 from werkzeug.exceptions import NotFound
 
 from odoo import _, http
 from odoo.http import Response, content_disposition, request
 
-from .main import _http_in
+from .main import PBX_ROUTE, _http_in, json_response, text_response
 
 
 class PbxYeastarController(http.Controller):
     """Yeastar P-Series webhook (Integrations › API › Webhook Event Push): an adapter, request ->
     plain values -> one model call -> JSON. The token comes in the URL (?token=)."""
 
-    @http.route(
-        "/api/callcenter/yeastar", type="http", auth="none",
-        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        csrf=False, save_session=False, readonly=False,
-    )
+    @http.route("/api/callcenter/yeastar", **PBX_ROUTE)
     def yeastar_event(self, **_params):
-        status, body = request.env["pbx.call.event"]._yeastar_receive(_http_in())
-        return request.make_response(
-            json.dumps(body, ensure_ascii=False),
-            headers=[("Content-Type", "application/json; charset=utf-8"),
-                     ("Cache-Control", "no-store")],
-            status=status,
-        )
+        return json_response(*request.env["pbx.call.event"]._yeastar_receive(_http_in()))
 
     @http.route(
         "/pbx_callcenter/yeastar/<int:connection_id>/recording/<path:filename>", type="http",
@@ -40,9 +28,7 @@ class PbxYeastarController(http.Controller):
             raise NotFound()
         upstream = call.connection_id._yeastar_recording(call.recording_file)
         if upstream is None:
-            return request.make_response(
-                _("The PBX did not provide this recording."), status=502,
-                headers=[("Content-Type", "text/plain; charset=utf-8")])
+            return text_response(502, _("The PBX did not provide this recording."))
         content_type = upstream.headers.get("Content-Type", "").split(";")[0].strip().lower()
         headers = [
             # never serve what the PBX says is HTML (or anything but audio) on Odoo's origin

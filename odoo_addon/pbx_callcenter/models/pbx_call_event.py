@@ -62,9 +62,7 @@ class PbxCallEvent(models.Model):
         """
         env = self.env(user=SUPERUSER_ID, su=True)
         self = env[self._name]
-        if http_in["method"] != "POST":
-            return contract.error_response("method_not_allowed", _("Use POST."))
-        connection, error = env["pbx.connection"]._authenticate_request(http_in)
+        connection, error = env["pbx.connection"]._authenticate_request(http_in, ("POST",))
         if error:
             return error
         body, error = self._read_body(http_in)
@@ -78,8 +76,7 @@ class PbxCallEvent(models.Model):
                     connection.webhook_secret, body, _header(http_in["headers"], "X-Signature")):
                 return contract.error_response("forbidden", _("Missing or invalid X-Signature."))
         if not connection.enabled:
-            return contract.error_response(
-                "integration_disabled", _("The PBX integration is disabled in Odoo."))
+            return connection._disabled_error()
         try:
             data = http_in["form"] if body is None else payload.decode_body(body, http_in["content_type"])
         except payload.PayloadError as error:

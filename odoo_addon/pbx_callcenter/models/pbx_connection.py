@@ -165,10 +165,14 @@ class PbxConnection(models.Model):
     # ---- enable / disable / disconnect -----------------------------------------
 
     @api.model
-    def _authenticate_request(self, http_in):
-        """(connection, error) of a PBX request: its API token (Bearer, X-Api-Key or ?token=)
-        names the connection, whose source-IP allow-list must admit the sender. `error` is a
-        (status, body) 401/403 answer, or None. Callers check size, signature and `enabled`."""
+    def _authenticate_request(self, http_in, methods=None):
+        """(connection, error) of a PBX request: its method must be one of `methods` (when
+        given), its API token (Bearer, X-Api-Key or ?token=) names the connection, whose
+        source-IP allow-list must admit the sender. `error` is a (status, body) 405/401/403
+        answer, or None. Callers then check size, signature and `enabled` (_disabled_error)."""
+        if methods and http_in["method"] not in methods:
+            return self.browse(), contract.error_response(
+                "method_not_allowed", _("Use %s.", "/".join(methods)))
         connection = self.sudo()._find_by_token(
             tokens.token_from_request(http_in["headers"], http_in["query"]))
         if not connection:
@@ -178,6 +182,12 @@ class PbxConnection(models.Model):
             return connection, contract.error_response(
                 "forbidden", _("Requests from %s are not allowed.", http_in["remote_addr"]))
         return connection, None
+
+    @api.model
+    def _disabled_error(self):
+        """The 503 answer of every PBX route while its connection is disabled."""
+        return contract.error_response(
+            "integration_disabled", _("The PBX integration is disabled in Odoo."))
 
     def action_enable(self):
         self.write({"enabled": True})

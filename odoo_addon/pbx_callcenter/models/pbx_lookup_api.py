@@ -23,16 +23,12 @@ class PbxConnection(models.Model):
     def _authenticate_read(self, http_in, methods):
         """(connection, error) of a read-only request: its method must be one of `methods`,
         then the token and source IP (see _authenticate_request), then the enabled switch."""
-        env = self.env(user=SUPERUSER_ID, su=True)
-        if http_in["method"] not in methods:
-            return env[self._name], contract.error_response(
-                "method_not_allowed", _("Use %s.", "/".join(methods)))
-        connection, error = env[self._name]._authenticate_request(http_in)
+        Connection = self.env(user=SUPERUSER_ID, su=True)[self._name]
+        connection, error = Connection._authenticate_request(http_in, methods)
         if error:
-            return env[self._name], error
+            return Connection, error
         if not connection.enabled:
-            return env[self._name], contract.error_response(
-                "integration_disabled", _("The PBX integration is disabled in Odoo."))
+            return Connection, connection._disabled_error()
         return connection, None
 
     # ---- /api/callcenter/lookup ------------------------------------------------------------

@@ -73,10 +73,7 @@ class PbxConnection(models.Model):
         no signature required (3CX cannot sign), then the enabled switch. ``body`` is None for
         a form Odoo already parsed."""
         Connection = self.env(user=SUPERUSER_ID, su=True)[self._name]
-        if http_in["method"] != method:
-            return Connection, None, contract.error_response(
-                "method_not_allowed", _("Use %s.", method))
-        connection, error = Connection._authenticate_request(http_in)
+        connection, error = Connection._authenticate_request(http_in, (method,))
         if error:
             return Connection, None, error
         body, error = connection.env["pbx.call.event"]._read_body(http_in)
@@ -87,8 +84,7 @@ class PbxConnection(models.Model):
                 "forbidden", _("This connection requires signed requests, which 3CX cannot send: "
                                "clear its webhook secret to use it with 3CX."))
         if not connection.enabled:
-            return Connection, None, contract.error_response(
-                "integration_disabled", _("The PBX integration is disabled in Odoo."))
+            return Connection, None, connection._disabled_error()
         return connection, body, None
 
     # ---- contacts as 3CX shows them ---------------------------------------------------

@@ -161,9 +161,7 @@ class PbxCallEvent(models.Model):
         applied by the native core. Returns (http_status, json_dict); never raises."""
         env = self.env(user=SUPERUSER_ID, su=True)
         self = env[self._name]
-        if http_in["method"] != "POST":
-            return contract.error_response("method_not_allowed", _("Use POST."))
-        connection, error = env["pbx.connection"]._authenticate_request(http_in)
+        connection, error = env["pbx.connection"]._authenticate_request(http_in, ("POST",))
         if error:
             return error
         body, error = self._read_body(http_in)
@@ -185,8 +183,7 @@ class PbxCallEvent(models.Model):
             return contract.error_response(
                 "forbidden", _("The event's serial number (sn) is not this connection's PBX."))
         if not connection.enabled:
-            return contract.error_response(
-                "integration_disabled", _("The PBX integration is disabled in Odoo."))
+            return connection._disabled_error()
         native_event = None
         if envelope_error is None:
             try:

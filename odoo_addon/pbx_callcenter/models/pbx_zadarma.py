@@ -125,8 +125,7 @@ class PbxCallEvent(models.Model):
                 secret, name, data, _header(http_in["headers"], "Signature")):
             return contract.error_response("forbidden", _("Missing or invalid Signature."))
         if not connection.enabled:
-            return contract.error_response(
-                "integration_disabled", _("The PBX integration is disabled in Odoo."))
+            return connection._disabled_error()
         raw = json.dumps(data, ensure_ascii=False)
         if not isinstance(name, str) or not zadarma.EVENT_NAME.fullmatch(name):
             error = payload.PayloadError({"event": "required: a Zadarma event name (NOTIFY_…)"})

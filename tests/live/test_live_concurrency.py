@@ -14,147 +14,27 @@ What it proves, on the provided threaded server AND on a multi-process server it
 One line per test, last line `N passed, N failed`, exit 1 on any failure.
 Stdlib + psycopg2 (Debian) only; every request has a timeout; talks only to 127.0.0.1.
 """
-import ctypes
-import http.cookiejar
 import json
 import os
-import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 import traceback
-import urllib.error
-import urllib.parse
-import urllib.request
 
-import psycopg2
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "support"))
+import pbx_live as live  # noqa: E402
+from pbx_live import (DB, REPO, URL, VERSION, Fixtures, Rpc, Soft, check, post_event,  # noqa: E402
+                      record, run_test)
 
-URL = os.environ.get("PBX_ODOO_URL", "http://127.0.0.1:8069").rstrip("/")
-DB = os.environ.get("PBX_ODOO_DB", "")
-LOGIN = os.environ.get("PBX_ODOO_LOGIN", "admin")
-PASSWORD = os.environ.get("PBX_ODOO_PASSWORD", "admin")
-VERSION = os.environ.get("PBX_ODOO_VERSION", "?")
-SRC = os.environ.get("PBX_ODOO_SRC", "")
-ADDONS = os.environ.get("PBX_ODOO_ADDONS_PATH", "")
-PYTHON = os.environ.get("PBX_ODOO_PYTHON", "/usr/bin/python3")
-RUN_DIR = os.environ.get("PBX_RUN_DIR") or os.path.join(os.getcwd(), ".run", "live_concurrency")
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+RUN_DIR = live.run_dir("live_concurrency")
 
 COPIES = 20                 # concurrent copies of one event
-REQUEST_TIMEOUT = 90        # seconds, every HTTP request
-SERVER_START_TIMEOUT = 180  # seconds, the workers=2 server answering /web/login
+REQUEST_TIMEOUT = live.REQUEST_TIMEOUT
 SIMULATOR_TIMEOUT = 300     # seconds, npm run simulate
 POPUP_TYPE = "pbx_callcenter/call"
-
-RESULTS = []  # (name, ok, message, seconds)
-
-
-# -----------------------------------------------------------------------------------------------
-# Reporting
-# -----------------------------------------------------------------------------------------------
-
-def record(name, ok, message, seconds):
-    RESULTS.append((name, ok, message, seconds))
-    print(f"{'PASS' if ok else 'FAIL'} {name} ({seconds:.1f}s): {message}", flush=True)
-
-
-class CheckFailed(Exception):
-    pass
-
-
-def check(condition, message):
-    if not condition:
-        raise CheckFailed(message)
-
-
-class Soft:
-    """Checks that are all evaluated; done() fails with every unmet one."""
-
-    def __init__(self):
-        self.failures = []
-
-    def expect(self, condition, message):
-        if not condition:
-            self.failures.append(message)
-
-    def done(self):
-        check(not self.failures, "; ".join(self.failures))
-
-
-def run_test(name, func, *args):
-    """Run one counted test; a CheckFailed or any exception is a failure with its message."""
-    start = time.monotonic()
-    try:
-        message = func(*args) or "ok"
-        record(name, True, message, time.monotonic() - start)
-    except CheckFailed as error:
-        record(name, False, str(error), time.monotonic() - start)
-    except Exception as error:  # noqa: BLE001 - a crash is a failed test
-        if not isinstance(error, RuntimeError):  # ours (RPC, server) explain themselves
-            traceback.print_exc(file=sys.stdout)
-        record(name, False, f"{type(error).__name__}: {error}", time.monotonic() - start)
-
-
-# -----------------------------------------------------------------------------------------------
-# HTTP: JSON-RPC as admin, PBX events
-# -----------------------------------------------------------------------------------------------
-
-class Rpc:
-    """JSON-RPC client with its own session cookie."""
-
-    def __init__(self, base_url):
-        self.base_url = base_url
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-        self.next_id = 0
-
-    def call(self, path, params):
-        self.next_id += 1
-        body = json.dumps({"jsonrpc": "2.0", "method": "call", "params": params,
-                           "id": self.next_id}).encode()
-        request = urllib.request.Request(self.base_url + path, data=body,
-                                         headers={"Content-Type": "application/json"})
-        with self.opener.open(request, timeout=REQUEST_TIMEOUT) as response:
-            reply = json.loads(response.read().decode())
-        if reply.get("error"):
-            error = reply["error"]
-            detail = (error.get("data") or {}).get("message") or error.get("message")
-            raise RuntimeError(f"JSON-RPC {path} failed: {detail}")
-        return reply["result"]
-
-    def login(self, db, login, password):
-        result = self.call("/web/session/authenticate",
-                           {"db": db, "login": login, "password": password})
-        if not result or not result.get("uid"):
-            raise RuntimeError(f"could not log in as {login} on {db}")
-        return result["uid"]
-
-    def kw(self, model, method, args, **kwargs):
-        return self.call(f"/web/dataset/call_kw/{model}/{method}",
-                         {"model": model, "method": method, "args": args, "kwargs": kwargs})
-
-
-def post_event(base_url, route, token, payload):
-    """POST one PBX event; returns (status or None, parsed JSON or None, text)."""
-    request = urllib.request.Request(
-        f"{base_url}/api/callcenter/{route}", data=json.dumps(payload).encode(),
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
-        method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as response:
-            status, text = response.status, response.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as error:
-        status, text = error.code, error.read().decode("utf-8", "replace")
-    except Exception as error:  # noqa: BLE001 - reported as a failed request
-        return None, None, f"{type(error).__name__}: {error}"
-    try:
-        return status, json.loads(text), text
-    except ValueError:
-        return status, None, text
 
 
 def fire_together(jobs):
@@ -186,91 +66,14 @@ def fire_together(jobs):
     return results, peak
 
 
-def wait_http(url, timeout, process=None):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            return False
-        try:
-            with urllib.request.urlopen(url, timeout=10) as response:
-                if response.status == 200:
-                    return True
-        except Exception:  # noqa: BLE001 - not up yet
-            pass
-        time.sleep(0.5)
-    return False
-
-
-def die_with_parent():
-    """preexec_fn: the child gets SIGTERM if this script dies, even by SIGKILL (Linux prctl)."""
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
-class Terminated(BaseException):
-    """SIGTERM (e.g. the runner's timeout): unwind through every finally block, no test catches
-    it."""
-
-
-def on_sigterm(signum, frame):
-    raise Terminated(f"signal {signum}")
-
-
-def free_port(exclude=()):
-    for _ in range(50):
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        if port not in exclude:
-            return port
-    raise RuntimeError("no free port")
-
-
-# -----------------------------------------------------------------------------------------------
-# Database checks (psycopg2, autocommit: every query sees what the servers committed)
-# -----------------------------------------------------------------------------------------------
-
-class Db:
-    def __init__(self, dbname):
-        self.cnx = psycopg2.connect(dbname=dbname, application_name="pbx_live_concurrency")
-        self.cnx.autocommit = True
-
-    def all(self, query, params=()):
-        with self.cnx.cursor() as cr:
-            cr.execute(query, params)
-            return cr.fetchall()
-
-    def one(self, query, params=()):
-        rows = self.all(query, params)
-        return rows[0][0] if rows else None
-
-    def close(self):
-        self.cnx.close()
-
-    def calls(self, connection_id):
-        return self.all("SELECT id, callid, state, partner_id, auto_created FROM pbx_call "
-                        "WHERE connection_id = %s ORDER BY id", [connection_id])
-
-    def event_states(self, connection_id, route):
-        return dict(self.all("SELECT state, count(*) FROM pbx_call_event WHERE connection_id = %s "
-                             "AND route = %s GROUP BY state", [connection_id, route]))
+class Db(live.Db):
+    """The shared queries, plus contacts, chatter and popups."""
 
     def auto_contacts(self, e164):
         """Partners named like the module's auto-created contact for e164, or carrying it."""
         return [row[0] for row in self.all(
             "SELECT id FROM res_partner WHERE name = %s OR phone = %s ORDER BY id",
             [f"Automatic New Contact - {e164}", e164])]
-
-    def number_known(self, digits9):
-        like = f"%{digits9}%"
-        return bool(self.one(
-            "SELECT (SELECT count(*) FROM res_partner WHERE regexp_replace(coalesce(phone, '') || "
-            "' ' || coalesce(mobile, ''), '[^0-9 ]', '', 'g') LIKE %s) + "
-            "(SELECT count(*) FROM crm_lead WHERE regexp_replace(coalesce(phone, '') || ' ' || "
-            "coalesce(mobile, ''), '[^0-9 ]', '', 'g') LIKE %s) + "
-            "(SELECT count(*) FROM pbx_call WHERE phone_e164 LIKE %s)", [like, like, like]))
 
     def done_activity_messages(self, model, res_id):
         return self.one("SELECT count(*) FROM mail_message WHERE model = %s AND res_id = %s "
@@ -293,116 +96,6 @@ class Db:
                     and (message.get("payload") or {}).get("callid") == callid):
                 found.append((row_id, message["payload"]))
         return found
-
-
-# -----------------------------------------------------------------------------------------------
-# Fixtures: connections, extension bound to a user, fresh numbers
-# -----------------------------------------------------------------------------------------------
-
-class Fixtures:
-    def __init__(self, rpc, db):
-        self.rpc, self.db = rpc, db
-        self.tag = f"{int(time.time())}-{random.randint(1000, 9999)}"
-        self.vn = rpc.kw("res.country", "search", [[["code", "=", "VN"]]], limit=1)[0]
-        self.user_id = rpc.kw("res.users", "create", [{
-            "name": f"PBX live agent {self.tag}", "login": f"pbx-live-{self.tag}"}])
-        self.partner_id = rpc.kw("res.users", "read", [[self.user_id], ["partner_id"]])[0][
-            "partner_id"][0]
-        self.used = set()
-        self.count = 0
-
-    def connection(self, label, extension="101"):
-        """A fresh PBX connection (country VN) with `extension` bound to the agent user."""
-        self.count += 1
-        provisioned = self.rpc.kw("pbx.connection", "provision", [{
-            "name": f"live {label} {self.tag}", "country_id": self.vn}])
-        self.rpc.kw("pbx.extension", "create", [{
-            "name": extension, "connection_id": provisioned["id"], "user_id": self.user_id}])
-        return provisioned["id"], provisioned["token"]
-
-    def number(self):
-        """A Vietnamese mobile number (national form, 091...) nobody in the database has."""
-        for _ in range(50):
-            national = "091" + "".join(random.choice("0123456789") for _ in range(7))
-            if national in self.used or self.db.number_known(national[1:]):
-                continue
-            self.used.add(national)
-            return national, "+84" + national[1:]
-        raise RuntimeError("no fresh number found")
-
-    def callid(self, label):
-        return f"live-{label}-{self.tag}-{random.randint(0, 10**6)}"
-
-
-# -----------------------------------------------------------------------------------------------
-# Multi-process server (--workers=2), same database
-# -----------------------------------------------------------------------------------------------
-
-class WorkersServer:
-    def __init__(self):
-        self.process = None
-        self.port = self.gevent_port = None
-        self.log = os.path.join(RUN_DIR, "workers2.server.log")
-        self.url = None
-
-    def start(self):
-        self.port = free_port()
-        self.gevent_port = free_port(exclude={self.port})
-        conf = os.path.join(RUN_DIR, "workers2.conf")
-        with open(conf, "w") as handle:
-            handle.write("[options]\n")  # never pick up a ~/.odoorc
-        command = [PYTHON, "odoo-bin", f"--config={conf}", f"--addons-path={ADDONS}", "-d", DB,
-                   f"--db-filter=^{DB}$", "--http-interface=127.0.0.1",
-                   f"--http-port={self.port}", f"--gevent-port={self.gevent_port}",
-                   "--workers=2", "--max-cron-threads=0", "--log-level=info",
-                   # a worker serves one request at a time (request, journal, processing and
-                   # bus cursors): keep its pool small, PostgreSQL allows 100 clients in all
-                   "--db_maxconn=8"]
-        with open(self.log, "wb") as log:
-            self.process = subprocess.Popen(command, cwd=SRC, stdin=subprocess.DEVNULL,
-                                            stdout=log, stderr=subprocess.STDOUT,
-                                            start_new_session=True, preexec_fn=die_with_parent)
-        self.url = f"http://127.0.0.1:{self.port}"
-        if not wait_http(self.url + "/web/login", SERVER_START_TIMEOUT, self.process):
-            raise RuntimeError(f"--workers=2 server on port {self.port} did not answer "
-                               f"/web/login in {SERVER_START_TIMEOUT}s; log tail:\n"
-                               + self.tail())
-
-    def tail(self, lines=30):
-        try:
-            with open(self.log, encoding="utf-8", errors="replace") as handle:
-                return "".join(handle.readlines()[-lines:])
-        except OSError:
-            return "(no log)"
-
-    def request_pids(self, path):
-        """PIDs of the processes that logged a request line for `path`."""
-        pids = set()
-        with open(self.log, encoding="utf-8", errors="replace") as handle:
-            for line in handle:
-                if f"POST {path}" in line:
-                    parts = line.split()
-                    if len(parts) > 2 and parts[2].isdigit():
-                        pids.add(int(parts[2]))
-        return pids
-
-    def stop(self):
-        """SIGTERM to the master (graceful), then SIGKILL to its own process group if needed."""
-        if not self.process or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            pass
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)  # the group created by start_new_session
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
 
 
 # -----------------------------------------------------------------------------------------------
@@ -597,104 +290,87 @@ def bus_popup(fx, db, base_url, server_label):
 # Main
 # -----------------------------------------------------------------------------------------------
 
-def main():
-    signal.signal(signal.SIGTERM, on_sigterm)
-    os.makedirs(RUN_DIR, exist_ok=True)
+def main(cleanups):
     print(f"Odoo {VERSION}, {URL}, database {DB}, scratch {RUN_DIR}", flush=True)
     rpc = Rpc(URL)
-    db = None
-    workers = WorkersServer()
+    workers = live.prefork_server(os.path.join(RUN_DIR, "workers2.server.log"))
+    cleanups.append(workers.stop)
+    start = time.monotonic()
     try:
-        start = time.monotonic()
-        try:
-            check(DB and SRC and ADDONS, "PBX_ODOO_DB, PBX_ODOO_SRC and PBX_ODOO_ADDONS_PATH "
-                                          "must be set")
-            check(urllib.parse.urlsplit(URL).hostname in ("127.0.0.1", "localhost"),
-                  f"PBX_ODOO_URL {URL} is not on 127.0.0.1")
-            rpc.login(DB, LOGIN, PASSWORD)
-            db = Db(DB)
-            fx = Fixtures(rpc, db)
-        except Exception as error:  # noqa: BLE001 - nothing else can run
-            traceback.print_exc(file=sys.stdout)
-            record("setup: admin session, user, VN country", False,
-                   f"{type(error).__name__}: {error}", time.monotonic() - start)
-            return
-        record("setup: admin session, user, VN country", True,
-               f"agent user {fx.user_id} (partner {fx.partner_id})", time.monotonic() - start)
+        live.check_environment()
+        rpc.login(DB, live.LOGIN, live.PASSWORD)
+        db = Db(DB, name="pbx_live_concurrency")
+        cleanups.append(db.close)
+        fx = Fixtures(rpc, db)
+    except Exception as error:  # noqa: BLE001 - nothing else can run
+        traceback.print_exc(file=sys.stdout)
+        record("setup: admin session, user, VN country", False,
+               f"{type(error).__name__}: {error}", time.monotonic() - start)
+        return
+    record("setup: admin session, user, VN country", True,
+           f"agent user {fx.user_id} (partner {fx.partner_id})", time.monotonic() - start)
 
-        # 1. threaded server
-        threaded = {}
-        run_test("threaded: 20 concurrent call_in -> 1 call, 1 contact, 1 done + 19 duplicate",
-                 concurrent_call_in, fx, db, [URL], "thr", "threaded server", threaded)
-        run_test("threaded: 20 concurrent call_out -> 1 chatter activity, 19 duplicate",
-                 concurrent_call_out, fx, db, [URL], threaded, "threaded server")
+    # 1. threaded server
+    threaded = {}
+    run_test("threaded: 20 concurrent call_in -> 1 call, 1 contact, 1 done + 19 duplicate",
+             concurrent_call_in, fx, db, [URL], "thr", "threaded server", threaded)
+    run_test("threaded: 20 concurrent call_out -> 1 chatter activity, 19 duplicate",
+             concurrent_call_out, fx, db, [URL], threaded, "threaded server")
 
-        # 3. two callids, one unknown number
-        run_test("threaded: 2 callids from one unknown number at once -> 1 contact",
-                 same_number_callids, fx, db, [URL], "num", 2, 1)
+    # 3. two callids, one unknown number
+    run_test("threaded: 2 callids from one unknown number at once -> 1 contact",
+             same_number_callids, fx, db, [URL], "num", 2, 1)
 
-        # 4. simulator
-        sim_run = {}
-        run_test("simulator: npm run simulate -- --scenario all exits 0", simulator, fx, db,
-                 sim_run)
-        run_test("simulator: every event journaled as done or duplicate", simulator_journal, db,
-                 sim_run)
+    # 4. simulator
+    sim_run = {}
+    run_test("simulator: npm run simulate -- --scenario all exits 0", simulator, fx, db,
+             sim_run)
+    run_test("simulator: every event journaled as done or duplicate", simulator_journal, db,
+             sim_run)
 
-        # 2. workers=2 server, and both servers on one database
-        start = time.monotonic()
-        up = False
-        try:
-            workers.start()
-            up = True
-            record("workers=2: extra server starts on the same database", True,
-                   f"{workers.url} (gevent {workers.gevent_port}), log {workers.log}",
-                   time.monotonic() - start)
-        except Exception as error:  # noqa: BLE001
-            record("workers=2: extra server starts on the same database", False, str(error),
-                   time.monotonic() - start)
-        names = [
-            "workers=2: 20 concurrent call_in -> 1 call, 1 contact, 1 done + 19 duplicate",
-            "workers=2: requests served by both worker processes",
-            "workers=2: 20 concurrent call_out -> 1 chatter activity, 19 duplicate",
-            "two servers: 20 call_in split over both ports -> 1 call, 1 contact",
-            "two servers: 20 call_out split over both ports -> 1 chatter activity",
-            "two servers: 6 callids x 2 copies from one unknown number at once -> 1 contact",
-            "workers=2: popup bus.bus row to the bound user's partner",
-        ]
-        if not up:
-            for name in names:
-                record(name, False, "not run: the --workers=2 server did not start", 0.0)
-            return
-        multi = {}
+    # 2. workers=2 server, and both servers on one database
+    start = time.monotonic()
+    up = False
+    try:
+        workers.start()
+        up = True
+        record("workers=2: extra server starts on the same database", True,
+               f"{workers.url} (gevent {workers.gevent_port}), log {workers.log}",
+               time.monotonic() - start)
+    except Exception as error:  # noqa: BLE001
+        record("workers=2: extra server starts on the same database", False, str(error),
+               time.monotonic() - start)
+    names = [
+        "workers=2: 20 concurrent call_in -> 1 call, 1 contact, 1 done + 19 duplicate",
+        "workers=2: requests served by both worker processes",
+        "workers=2: 20 concurrent call_out -> 1 chatter activity, 19 duplicate",
+        "two servers: 20 call_in split over both ports -> 1 call, 1 contact",
+        "two servers: 20 call_out split over both ports -> 1 chatter activity",
+        "two servers: 6 callids x 2 copies from one unknown number at once -> 1 contact",
+        "workers=2: popup bus.bus row to the bound user's partner",
+    ]
+    if not up:
+        for name in names:
+            record(name, False, "not run: the --workers=2 server did not start", 0.0)
+        return
+    multi = {}
 
-        def both_workers():
-            pids = workers.request_pids("/api/callcenter/call_in")
-            check(len(pids) >= 2, f"call_in requests logged by processes {sorted(pids)}, "
-                                  "expected 2 different workers")
-            return f"call_in handled by worker pids {sorted(pids)}"
+    def both_workers():
+        pids = live.request_pids(workers.log, "/api/callcenter/call_in")
+        check(len(pids) >= 2, f"call_in requests logged by processes {sorted(pids)}, "
+                              "expected 2 different workers")
+        return f"call_in handled by worker pids {sorted(pids)}"
 
-        run_test(names[0], concurrent_call_in, fx, db, [workers.url], "wrk", "workers=2", multi)
-        run_test(names[1], both_workers)
-        run_test(names[2], concurrent_call_out, fx, db, [workers.url], multi, "workers=2")
-        split = {}
-        both = [URL, workers.url]
-        run_test(names[3], concurrent_call_in, fx, db, both, "two", "both servers", split)
-        run_test(names[4], concurrent_call_out, fx, db, both, split, "both servers")
-        run_test(names[5], same_number_callids, fx, db, both, "num2", 6, 2)
-        run_test(names[6], bus_popup, fx, db, workers.url, "workers=2")
-    except Terminated as error:
-        record("terminated", False, f"stopped by {error} before the end", 0.0)
-    finally:
-        workers.stop()
-        if db is not None:
-            db.close()
-        passed = sum(1 for result in RESULTS if result[1])
-        failed = len(RESULTS) - passed
-        if not RESULTS:
-            failed = 1
-        print(f"{passed} passed, {failed} failed", flush=True)
-        sys.exit(1 if failed else 0)
+    run_test(names[0], concurrent_call_in, fx, db, [workers.url], "wrk", "workers=2", multi)
+    run_test(names[1], both_workers)
+    run_test(names[2], concurrent_call_out, fx, db, [workers.url], multi, "workers=2")
+    split = {}
+    both = [URL, workers.url]
+    run_test(names[3], concurrent_call_in, fx, db, both, "two", "both servers", split)
+    run_test(names[4], concurrent_call_out, fx, db, both, split, "both servers")
+    run_test(names[5], same_number_callids, fx, db, both, "num2", 6, 2)
+    run_test(names[6], bus_popup, fx, db, workers.url, "workers=2")
 
 
 if __name__ == "__main__":
-    main()
+    live.main(main)

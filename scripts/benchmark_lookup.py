@@ -143,7 +143,9 @@ def main():
 
         for _kind, q, *_ in samples[:20]:  # warm-up: caches, plans
             ours(q)
+        load_before = os.getloadavg()[0]
         t_ours = timed(ours, [s[1] for s in samples])
+        load_after = os.getloadavg()[0]
 
         scan_samples = samples[:]
         rng.shuffle(scan_samples)
@@ -197,6 +199,8 @@ def main():
     print("database %s: %d partners, %d leads; %d numbers (%d hits re-formatted, %d misses)"
           % (args.db, n_partners, n_leads, len(samples), hits, miss_total))
     print(summary("(a) ours  _match_caller", ms_ours))
+    print("    (1-minute load average %.1f before, %.1f after, on %d CPUs: other processes share them)"
+          % (load_before, load_after, os.cpu_count()))
     p95 = pct(ms_ours, 95)
     if ms_scan:
         print(summary("(b) odoo  phone_mobile_search ilike", ms_odoo))
@@ -228,7 +232,8 @@ def main():
                 "scan": figures(ms_scan), "found_same": found_same, "found_tail": found_tail,
                 "miss_clean": miss_clean, "odoo_hits": odoo_hits, "scan_hits": scan_hits,
                 "scan_hit_total": scan_hit_total, "parity_ok": parity_ok,
-                "parity_total": parity_total, "target_met": ok}, out, indent=1)
+                "parity_total": parity_total, "target_met": ok,
+                "load_before": load_before, "load_after": load_after}, out, indent=1)
 
 
 if __name__ == "__main__":

@@ -60,7 +60,22 @@ PBX_THREADS = 4
 ATTEMPT_TIMEOUT = 10        # seconds: the PBX gives up waiting for one answer
 EVENT_DEADLINE = 180        # seconds: the PBX gives up an event (counted as lost)
 DROP_EVERY = 20             # the PBX drops the answer of every Nth event once
-PG_BIN = os.environ.get("PBX_PG_BIN") or "/usr/lib/postgresql/15/bin"
+
+
+def _pg_bin():
+    """PostgreSQL's server binaries: PBX_PG_BIN, Debian's 15, or what pg_config says."""
+    if os.environ.get("PBX_PG_BIN"):
+        return os.environ["PBX_PG_BIN"]
+    if os.path.isfile("/usr/lib/postgresql/15/bin/initdb"):
+        return "/usr/lib/postgresql/15/bin"
+    try:
+        return subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True,
+                              timeout=10).stdout.strip()
+    except OSError:
+        return "/usr/lib/postgresql/15/bin"
+
+
+PG_BIN = _pg_bin()
 PG_START_TIMEOUT = 60
 FINAL = {"ANSWERED": "ended", "NO ANSWER": "missed"}
 

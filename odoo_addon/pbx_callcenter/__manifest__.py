@@ -1,4 +1,4 @@
-# GENERATED from __manifest__.json by scripts/build.mjs — do not edit. sha256:d7e16f36d55a821e077e37a1399b282582e33366548c9ab7cb4855df46a08e44
+# GENERATED from __manifest__.json by scripts/build.mjs — do not edit. sha256:e04beebdd5e197a5415dbedbbf7595e2fc5fcd696faf0906503c019ea20a219b
 {
     'name': 'PBX Call Center',
     'version': '1.0.0',
@@ -23,6 +23,7 @@
     'data': [
         'security/pbx_callcenter_security.xml',
         'security/ir.model.access.csv',
+        'data/pbx_callcenter_cron.xml',
         'views/pbx_connection_views.xml',
         'views/pbx_originate_views.xml',
         'views/pbx_connection_zadarma_views.xml',

@@ -14,6 +14,8 @@ ROUTES = [("call_in", "call_in"), ("init", "init"), ("call_out", "call_out"),
 #: that changes no call), raising lib.payload.PayloadError on a malformed payload.
 NATIVE_ADAPTERS = {}
 DEFAULT_MAX_BODY = 65536
+#: An event still pending this long after it was journaled is re-processed by the cron.
+STALLED_MINUTES = 2
 
 
 class PbxCallEvent(models.Model):
@@ -210,6 +212,18 @@ class PbxCallEvent(models.Model):
             "processed_at": fields.Datetime.now(),
         })
         return 200, call._response(self.id, duplicate)
+
+    @api.model
+    def _cron_reprocess_stalled(self, minutes=STALLED_MINUTES, limit=500):
+        """Re-process events journaled but never processed (the worker was killed, the
+        database went away between the journal's commit and the processing). Usually the PBX's
+        own retry has already applied them, and they become *duplicate*."""
+        stalled = self.search([
+            ("state", "=", "pending"),
+            ("create_date", "<", fields.Datetime.subtract(fields.Datetime.now(), minutes=minutes)),
+        ], order="id", limit=limit)
+        stalled.action_reprocess()
+        return len(stalled)
 
     def action_reprocess(self):
         """Re-run pending or failed events (in the current transaction, one savepoint each)."""

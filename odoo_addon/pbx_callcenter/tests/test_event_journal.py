@@ -142,3 +142,39 @@ class TestEventJournal(PbxHttpCase):
         status, body = self.post("call_in", {"phone": "0989464344", "extension": "101",
                                              "callid": self.new_callid()})
         self.assertEqual(status, 200, body)
+
+
+@tagged("post_install", "-at_install")
+class TestStalledEvents(PbxHttpCase):
+    """An event journaled but never processed (its worker was killed) is picked up by the cron."""
+
+    def journal_pending(self, callid, minutes_ago):
+        Event = self.env["pbx.call.event"].sudo()
+        event = Event._journal(self.connection, "call_in", json.dumps(
+            {"phone": "0989464344", "extension": "101", "callid": callid}), {"remote_addr": "127.0.0.1"})
+        self.env.cr.execute(
+            "UPDATE pbx_call_event SET create_date = now() at time zone 'UTC' - %s * interval '1 minute'"
+            " WHERE id = %s", [minutes_ago, event.id])
+        self.env.invalidate_all()
+        return Event.browse(event.id)
+
+    def test_the_cron_processes_a_stalled_event_and_leaves_a_fresh_one_alone(self):
+        stalled = self.journal_pending(self.new_callid(), minutes_ago=10)
+        fresh = self.journal_pending(self.new_callid(), minutes_ago=0)
+        self.assertEqual(self.env["pbx.call.event"]._cron_reprocess_stalled(), 1)
+        self.assertEqual((stalled.state, fresh.state), ("done", "pending"))
+        self.assertEqual(stalled.call_id.state, "ringing")
+
+    def test_a_stalled_event_the_pbx_already_resent_becomes_a_duplicate(self):
+        callid = self.new_callid()
+        status, _body = self.post("call_in", {"phone": "0989464344", "extension": "101", "callid": callid})
+        self.assertEqual(status, 200)
+        stalled = self.journal_pending(callid, minutes_ago=10)
+        self.env["pbx.call.event"]._cron_reprocess_stalled()
+        self.assertEqual(stalled.state, "duplicate")
+        self.assertEqual(len(self.env["pbx.call"].search([("callid", "=", callid)])), 1)
+
+    def test_the_cron_job_is_installed_and_active(self):
+        cron = self.env.ref("pbx_callcenter.pbx_call_event_cron_reprocess_stalled")
+        self.assertTrue(cron.active)
+        self.assertEqual(cron.model_id.model, "pbx.call.event")

@@ -62,12 +62,7 @@ class PbxCallEvent(models.Model):
         `http_in` carries the request as plain values (see controllers/main.py). Returns
         (http_status, json_dict). Never raises for anything the client sent.
         """
-        env = self.env(user=SUPERUSER_ID, su=True)
-        self = env[self._name]
-        connection, error = env["pbx.connection"]._authenticate_request(http_in, ("POST",))
-        if error:
-            return error
-        body, error = self._read_body(http_in)
+        self, connection, body, error = self._authenticated_post(http_in)
         if error:
             return error
         if connection.webhook_secret:
@@ -87,6 +82,17 @@ class PbxCallEvent(models.Model):
                 "invalid_payload", _("The body could not be read."), error.fields, event.id)
         event = self._journal(connection, route, json.dumps(data, ensure_ascii=False), http_in)
         return event._process_isolated(data)
+
+    @api.model
+    def _authenticated_post(self, http_in):
+        """(journal as superuser, connection, body, error) of a PBX POST: method, token and
+        source IP (see pbx.connection._authenticate_request), then body size (_read_body)."""
+        Event = self.env(user=SUPERUSER_ID, su=True)[self._name]
+        connection, error = Event.env["pbx.connection"]._authenticate_request(http_in, ("POST",))
+        if error:
+            return Event, connection, None, error
+        body, error = Event._read_body(http_in)
+        return Event, connection, body, error
 
     @api.model
     def _read_body(self, http_in):

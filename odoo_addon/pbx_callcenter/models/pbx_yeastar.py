@@ -6,10 +6,10 @@ import time
 
 import requests
 
-from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo import _, api, fields, models
 
 from ..lib import contract, originate, payload, yeastar
-from .pbx_call_event import NATIVE_ADAPTERS, _printable
+from .pbx_call_event import NATIVE_ADAPTERS, _header, _printable
 from .pbx_originate import PbxUnreachable
 
 _logger = logging.getLogger(__name__)
@@ -159,17 +159,11 @@ class PbxCallEvent(models.Model):
         """One Yeastar webhook request: token and source IP, size, X-Signature (when the
         connection has a webhook secret), envelope, serial number, enabled; then journaled and
         applied by the native core. Returns (http_status, json_dict); never raises."""
-        env = self.env(user=SUPERUSER_ID, su=True)
-        self = env[self._name]
-        connection, error = env["pbx.connection"]._authenticate_request(http_in, ("POST",))
-        if error:
-            return error
-        body, error = self._read_body(http_in)
+        self, connection, body, error = self._authenticated_post(http_in)
         if error:
             return error
         if connection.webhook_secret:
-            signature = next((value for key, value in http_in["headers"].items()
-                              if key.lower() == "x-signature"), None)
+            signature = _header(http_in["headers"], "X-Signature")
             if body is None or not yeastar.verify_signature(connection.webhook_secret, body, signature):
                 return contract.error_response("forbidden", _("Missing or invalid X-Signature."))
         data, envelope_error = None, None

@@ -3,10 +3,11 @@
 
     scripts/seed_contacts.py --db NAME --partners 1000000 --leads 200000 [--seed 42]
 
-The database must already have pbx_callcenter installed. Rows go in through PostgreSQL
-COPY FROM STDIN (not the ORM); the pbx lookup keys are computed with the module's own
-``lib.phone.index_key`` so they are exactly what the ORM would store, and Odoo's
-``phone_sanitized`` is filled (E.164 of mobile, else phone) where the column exists.
+The database needs crm, contacts and phone_validation. Rows go in through PostgreSQL
+COPY FROM STDIN (not the ORM). With pbx_callcenter installed, the pbx lookup keys are computed with
+the module's own ``lib.phone.index_key`` so they are exactly what the ORM would store; without
+it (benchmark_install.py), they are left to the module's install. Odoo's ``phone_sanitized`` is
+filled (E.164 of mobile, else phone) where the column exists.
 Ends with ANALYZE and prints the load time.
 """
 

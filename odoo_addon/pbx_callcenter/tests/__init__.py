@@ -22,4 +22,3 @@ from . import test_phonebook_export
 from . import test_yeastar
 from . import test_zadarma
 from . import test_threecx
-from . import test_install_prefill

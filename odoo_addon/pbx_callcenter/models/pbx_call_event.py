@@ -75,7 +75,7 @@ class PbxCallEvent(models.Model):
         if not connection.enabled:
             return connection._disabled_error()
         try:
-            data = http_in["form"] if body is None else payload.decode_body(body, http_in["content_type"])
+            data = request_fields(body, http_in)
         except payload.PayloadError as error:
             event = self._journal(connection, route, _printable(body), http_in, error)
             return contract.error_response(
@@ -84,11 +84,12 @@ class PbxCallEvent(models.Model):
         return event._process_isolated(data)
 
     @api.model
-    def _authenticated_post(self, http_in):
-        """(journal as superuser, connection, body, error) of a PBX POST: method, token and
-        source IP (see pbx.connection._authenticate_request), then body size (_read_body)."""
+    def _authenticated_post(self, http_in, methods=("POST",)):
+        """(journal as superuser, connection, body, error) of a PBX request with a body: method,
+        token and source IP (see pbx.connection._authenticate_request), then body size
+        (_read_body)."""
         Event = self.env(user=SUPERUSER_ID, su=True)[self._name]
-        connection, error = Event.env["pbx.connection"]._authenticate_request(http_in, ("POST",))
+        connection, error = Event.env["pbx.connection"]._authenticate_request(http_in, methods)
         if error:
             return Event, connection, None, error
         body, error = Event._read_body(http_in)
@@ -242,6 +243,14 @@ class PbxCallEvent(models.Model):
                 event.write({"state": "failed", "error": f"{type(error).__name__}: {error}",
                              "processed_at": fields.Datetime.now()})
         return True
+
+
+def request_fields(body, http_in):
+    """The request's fields: a form Odoo already parsed (body None), or the decoded body.
+    Raises lib.payload.PayloadError for a body that cannot be read."""
+    if body is None:
+        return http_in["form"]
+    return payload.decode_body(body, http_in["content_type"])
 
 
 def _header(headers, name):

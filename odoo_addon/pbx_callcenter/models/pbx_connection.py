@@ -184,6 +184,12 @@ class PbxConnection(models.Model):
         return connection, None
 
     @api.model
+    def _base_url(self):
+        """This Odoo's public URL (web.base.url), without a trailing slash: the base of every
+        URL shown to a PBX admin or stored for playback."""
+        return self.env["ir.config_parameter"].sudo().get_param("web.base.url", "").rstrip("/")
+
+    @api.model
     def _disabled_error(self):
         """The 503 answer of every PBX route while its connection is disabled."""
         return contract.error_response(

@@ -62,5 +62,4 @@ class PbxConnection(models.Model):
         """Absolute link to the record's form in the web client (for 3CX's ContactUrl)."""
         if not record:
             return None
-        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "").rstrip("/")
-        return f"{base}/web#model={record._name}&id={record.id}&view_type=form"
+        return f"{self._base_url()}/web#model={record._name}&id={record.id}&view_type=form"

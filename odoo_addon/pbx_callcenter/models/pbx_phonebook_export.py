@@ -35,7 +35,7 @@ class PbxPhonebookExport(models.TransientModel):
     @api.depends("connection_id", "file_format", "include_individuals", "include_companies",
                  "include_leads", "csv_bom")
     def _compute_phone_url(self):
-        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "").rstrip("/")
+        base = self.env["pbx.connection"]._base_url()
         for wizard in self:
             params = f"include={','.join(wizard._kinds())}"
             if wizard.file_format == "csv" and wizard.csv_bom:

@@ -3,7 +3,7 @@ import logging
 from odoo import SUPERUSER_ID, _, api, models
 
 from ..lib import contract, payload, threecx, threecx_template
-from .pbx_call_event import NATIVE_ADAPTERS, _printable
+from .pbx_call_event import NATIVE_ADAPTERS, _printable, request_fields
 
 _logger = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ class PbxConnection(models.Model):
     def _api_threecx_contact(self, http_in):
         """(status, dict): the contact or lead with this number, created when there is none."""
         return self._threecx_contact_route(
-            http_in, "POST", lambda body: threecx.parse_contact(_decode(body, http_in)),
+            http_in, "POST", lambda body: threecx.parse_contact(request_fields(body, http_in)),
             "_threecx_create_contact")
 
     @api.model
@@ -59,7 +59,7 @@ class PbxConnection(models.Model):
             return error
         Event = connection.env["pbx.call.event"]
         try:
-            data = _decode(body, http_in)
+            data = request_fields(body, http_in)
         except payload.PayloadError as error:
             event = Event._journal(connection, "native", _printable(body), http_in, error,
                                    source=threecx.SOURCE, native_event=threecx.JOURNAL_EVENT)
@@ -73,10 +73,8 @@ class PbxConnection(models.Model):
         no signature required (3CX cannot sign), then the enabled switch. ``body`` is None for
         a form Odoo already parsed."""
         Connection = self.env(user=SUPERUSER_ID, su=True)[self._name]
-        connection, error = Connection._authenticate_request(http_in, (method,))
-        if error:
-            return Connection, None, error
-        body, error = connection.env["pbx.call.event"]._read_body(http_in)
+        _events, connection, body, error = Connection.env["pbx.call.event"]._authenticated_post(
+            http_in, (method,))
         if error:
             return Connection, None, error
         if connection.webhook_secret:
@@ -182,13 +180,5 @@ class PbxConnection(models.Model):
         token, which the administrator pastes in 3CX)."""
         self.ensure_one()
         self._check_manager()
-        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
-        xml_text = threecx_template.render(threecx_template.read_template(), base_url)
+        xml_text = threecx_template.render(threecx_template.read_template(), self._base_url())
         return threecx_template.TEMPLATE_FILENAME, xml_text
-
-
-def _decode(body, http_in):
-    """The request's fields: a form Odoo already parsed, or the decoded JSON/form body."""
-    if body is None:
-        return http_in["form"]
-    return payload.decode_body(body, http_in["content_type"])

@@ -60,7 +60,7 @@ class PbxConnection(models.Model):
     )
 
     def _compute_yeastar_webhook_url(self):
-        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "").rstrip("/")
+        base = self._base_url()
         for connection in self:
             connection.yeastar_webhook_url = f"{base}/api/callcenter/yeastar?token=YOUR_API_TOKEN"
             connection.yeastar_recording_base_url = (

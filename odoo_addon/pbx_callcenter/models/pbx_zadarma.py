@@ -9,7 +9,7 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from ..lib import contract, payload, pbx_api, tokens, zadarma
-from .pbx_call_event import NATIVE_ADAPTERS, _header, _printable
+from .pbx_call_event import NATIVE_ADAPTERS, _header, _printable, request_fields
 from .pbx_originate import PbxUnreachable
 
 _logger = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ class PbxConnection(models.Model):
     )
 
     def _compute_zadarma_webhook_url(self):
-        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "").rstrip("/")
+        base = self._base_url()
         for connection in self:
             connection.zadarma_webhook_url = f"{base}{WEBHOOK_PATH}?token=YOUR_TOKEN"
 
@@ -113,7 +113,7 @@ class PbxCallEvent(models.Model):
             return error
         secret = connection.zadarma_api_secret
         try:
-            data = http_in["form"] if body is None else payload.decode_body(body, http_in["content_type"])
+            data = request_fields(body, http_in)
         except payload.PayloadError as error:
             if secret:  # nothing to check a signature on: not journaled
                 return contract.error_response("forbidden", _("Missing or invalid Signature."))
@@ -172,8 +172,7 @@ class PbxCall(models.Model):
         """A Zadarma recording (``call_id_with_rec``) is played through the Odoo route that asks
         Zadarma for a fresh link each time: Zadarma's own links expire."""
         if connection.kind == "zadarma" and zadarma.is_record_id(recordingfile):
-            base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
-            return zadarma.play_url(base, connection.id, recordingfile), recordingfile.strip()
+            return zadarma.play_url(connection._base_url(), connection.id, recordingfile), recordingfile.strip()
         return super()._recording_location(connection, recordingfile)
 
     @api.model

@@ -5,7 +5,10 @@
 #
 # Tier 1 (no Odoo):
 #   build      `npm run build -- --check`: bundle and __manifest__.py up to date (1 check)
-#   vitest     web/tests (counts test cases from vitest's JSON report)
+#   vitest     web/tests (counts test cases from vitest's JSON report): every test on @odoo/owl
+#              2.2.11 (Odoo 17), the widget tests again on npm's OWL 2.8 (Odoo 18, 19) and on the
+#              owl.js each Odoo tree present ships (17.0, 18.0, 19.0: web/tests/owl/odoo_owl_trees.mjs);
+#              a tree missing prints `SKIPPED: no Odoo <v> source: widget tests on its owl.js not run`
 #   pytest     tests/python with /usr/bin/python3 (counts from a JUnit XML report)
 # Tier 2 (real Odoo, scripts/test_odoo.sh): the module's Odoo tests on 17.0 and 18.0.
 # Tier 3 (live, only if tests/live/*.py exist): for each Odoo version whose tier 2 install
@@ -29,7 +32,7 @@
 #   counts 1 failure.
 #
 # Environment: RUN_DIR (default <repo>/.run), KEEP_DB=1, ODOO_SRC, SKIP_ODOO=1 (tier 1 only),
-# and everything scripts/test_odoo.sh reads.
+# PBX_OWL_JS_<major> (an Odoo's owl.js), and everything scripts/test_odoo.sh reads.
 set -uo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -68,7 +71,21 @@ fi
 
 # ---- tier 1: vitest ---------------------------------------------------------------------------
 banner "tier 1: vitest"
+OWL_SKIPPED=()
 if [[ -x node_modules/.bin/vitest ]]; then
+    # vitest.config.ts defines a project per owl.js found by the same module
+    while read -r major version path; do
+        if [[ "$path" == - ]]; then
+            OWL_SKIPPED+=("SKIPPED: no Odoo $major.0 source: widget tests on its owl.js not run (install /opt/odoo/$major.0 or set PBX_OWL_JS_$major)")
+        else
+            echo "Odoo $major.0 ships OWL $version ($path): the widget tests run on it too"
+        fi
+    done < <(node web/tests/owl/odoo_owl_trees.mjs </dev/null)
+    if [[ ${#OWL_SKIPPED[@]} -gt 0 ]]; then
+        echo "################################################################################"
+        printf '%s\n' "${OWL_SKIPPED[@]}"
+        echo "################################################################################"
+    fi
     report="$RUN_DIR/vitest.json"
     rm -f "$report"
     node_modules/.bin/vitest run --passWithNoTests --reporter=default --reporter=json \
@@ -92,6 +109,7 @@ if [[ -x node_modules/.bin/vitest ]]; then
     ' "$report")
     if [[ $rc -ne 0 && $f -eq 0 ]]; then f=1; note="vitest-exit-$rc"; fi
     add vitest "$p" "$f" "$s" "$([[ $note != - ]] && echo "$note")"
+    for line in "${OWL_SKIPPED[@]}"; do SUMMARY+=("  $line"); done
 else
     echo "FAILED: node_modules/.bin/vitest missing (run scripts/setup.sh)"
     add vitest 0 1 0 "vitest not installed"

@@ -5,12 +5,13 @@
 #   bash scripts/i18n_export.sh            write the .pot, update the .po files, report
 #   bash scripts/i18n_export.sh --check    write nothing; exit 1 when the committed .pot is stale
 #
-# For each Odoo tree (default /opt/odoo/17.0 and /opt/odoo/18.0, those present): install the module
-# in a fresh database (--without-demo=all), then `odoo-bin --i18n-export --modules=pbx_callcenter`.
+# For each Odoo tree (default /opt/odoo/17.0, /opt/odoo/18.0 and /opt/odoo/19.0, those present):
+# install the module in a fresh database without demo data (--without-demo=all; =True on 19), then
+# `odoo-bin --i18n-export --modules=pbx_callcenter`.
 # Odoo's extractor reads the Python (`_()`, `_lt()`), the data/views XML, the widget bundle
 # static/src/pbx_callcenter.bundle.js (literal `_t("…")` calls: scripts/build_lib.mjs must keep
 # identifiers unminified) and the OWL templates static/src/**/*.xml. The shipped .pot is the union
-# of the exports (17 and 18 differ only by 17's `#, python-format` flags, which are kept).
+# of the exports (17, 18 and 19 differ only by 17's `#, python-format` flags, which are kept).
 #
 # Every .po is then merged with the .pot: references and comments come from the .pot, existing
 # translations are kept, new msgids get an empty msgstr, msgids gone from the .pot are dropped.
@@ -21,7 +22,7 @@
 # when web/src changed.
 #
 # Environment:
-#   ODOO_SRCS="/opt/odoo/17.0 /opt/odoo/18.0"   Odoo trees to export from
+#   ODOO_SRCS="/opt/odoo/17.0 /opt/odoo/18.0 /opt/odoo/19.0"   Odoo trees to export from
 #   ODOO_PYTHON=/usr/bin/python3                interpreter for odoo-bin (and polib)
 #   KEEP_DB=1                                   keep the export databases (default: dropped)
 set -uo pipefail
@@ -58,7 +59,7 @@ fi
 printf '[options]\n' >"$WORK/odoo.conf"
 POTS=()
 port="$(free_port 8961)"
-for src in ${ODOO_SRCS:-/opt/odoo/17.0 /opt/odoo/18.0}; do
+for src in ${ODOO_SRCS:-/opt/odoo/17.0 /opt/odoo/18.0 /opt/odoo/19.0}; do
     [[ -f "$src/odoo-bin" ]] || continue
     major="$(odoo_major "$src")"
     db="pbx_i18n${major}_$("$PY" -c 'import secrets; print(secrets.token_hex(4))')"
@@ -68,7 +69,7 @@ for src in ${ODOO_SRCS:-/opt/odoo/17.0 /opt/odoo/18.0}; do
             -d "$db" --db-filter="^${db}\$" --stop-after-init --max-cron-threads=0
             --http-interface=127.0.0.1 --http-port="$port")
     echo "== Odoo $major ($src): install $MODULE in $db"
-    if ! (cd "$src" && "$PY" odoo-bin "${common[@]}" -i "$MODULE" --without-demo=all </dev/null) >"$log" 2>&1 \
+    if ! (cd "$src" && "$PY" odoo-bin "${common[@]}" -i "$MODULE" "$(odoo_without_demo "$major")" </dev/null) >"$log" 2>&1 \
         || ! grep -q . <(psql -d "$db" -tAc "SELECT 1 FROM ir_module_module WHERE name='$MODULE' AND state='installed'" 2>/dev/null); then
         echo "ERROR: Odoo $major could not install $MODULE; last lines of $log:"
         tail -n 30 "$log"

@@ -10,6 +10,11 @@ odoo_addons_path() {  # Odoo's own addons of <src>: odoo/addons when it holds th
     if [[ -d "$1/odoo/addons/crm" ]]; then echo "$1/odoo/addons"; else echo "$1/addons,$1/odoo/addons"; fi
 }
 
+odoo_without_demo() {  # the option that installs no demo data, as <major> reads it: 19 takes a
+                       # boolean (and warns on "all"), 17 and 18 a module list
+    if [[ "${1:-0}" -ge 19 ]]; then echo "--without-demo=True"; else echo "--without-demo=all"; fi
+}
+
 free_port() {  # the first TCP port from <start> (200 tried) that nobody listens on
     "$PY" - "$1" <<'PYEOF'
 import socket, sys

@@ -75,16 +75,17 @@ def main():
     statements = collections.defaultdict(collections.Counter)
     original_execute = sql_db.Cursor.execute
 
-    def http_in(payload):
+    def http_in(route, payload):
         body = json.dumps(payload).encode()
-        return {"method": "POST", "headers": {"Authorization": f"Bearer {token}"}, "query": {},
+        return {"method": "POST", "path": f"/api/callcenter/{route}",
+                "headers": {"Authorization": f"Bearer {token}"}, "query": {},
                 "remote_addr": "127.0.0.1", "content_type": "application/json",
                 "content_length": len(body), "form": None, "read_body": lambda limit: body[:limit]}
 
     def receive(route, payload):
         with registry.cursor() as cr:  # the request's own cursor, as in HTTP
             env = api.Environment(cr, SUPERUSER_ID, {})
-            status, body = env["pbx.call.event"]._api_receive(route, http_in(payload))
+            status, body = env["pbx.call.event"]._api_receive(route, http_in(route, payload))
         if status != 200 or not body.get("ok"):
             raise SystemExit(f"{route} -> {status} {body}")
 

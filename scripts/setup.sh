@@ -5,13 +5,14 @@
 #   bash scripts/setup.sh
 #
 # - Debian packages: Odoo's Python dependencies (run Odoo with /usr/bin/python3, never a pyenv
-#   python3), PostgreSQL, chromium + python3-websocket (browser tests and tours), python3-pytest.
+#   python3; python3-magic for Odoo 19), PostgreSQL, chromium + python3-websocket (browser tests
+#   and tours), python3-pytest.
 #   Skipped when `dpkg -s` says they are all installed; otherwise `apt-get update` then install.
 # - PostgreSQL: starts the cluster if it is down (creates one if there is none) and creates a
 #   superuser role for the current OS user (Odoo connects over the unix socket as that user;
 #   it refuses db_user=postgres).
 # - npm: `npm ci` when node_modules is missing or was installed from another package-lock.json.
-# - Odoo itself is in no package registry: it is expected at /opt/odoo/17.0 and /opt/odoo/18.0
+# - Odoo itself is in no package registry: it is expected at /opt/odoo/17.0, 18.0 and 19.0
 #   (or ODOO_SRC). Without it the Odoo tier is reported as SKIPPED.
 set -euo pipefail
 
@@ -34,7 +35,7 @@ APT_PKGS=(
     python3-pypdf2 python3-rjsmin python3-qrcode python3-renderpm python3-reportlab
     python3-requests python3-stdnum python3-tz python3-urllib3 python3-vobject python3-werkzeug
     python3-xlsxwriter python3-xlrd python3-zeep python3-ldap python3-pydot python3-phonenumbers
-    python3-serial python3-usb python3-xlwt chromium python3-websocket python3-pytest
+    python3-serial python3-usb python3-xlwt python3-magic chromium python3-websocket python3-pytest
 )
 missing=()
 for p in "${APT_PKGS[@]}"; do
@@ -134,11 +135,11 @@ found=""
 if [[ -n "${ODOO_SRC:-}" ]]; then
     found="$ODOO_SRC"
 else
-    for d in /opt/odoo/17.0 /opt/odoo/18.0; do [[ -f "$d/odoo-bin" ]] && found="$found $d"; done
+    for d in /opt/odoo/17.0 /opt/odoo/18.0 /opt/odoo/19.0; do [[ -f "$d/odoo-bin" ]] && found="$found $d"; done
 fi
 if [[ -n "$found" ]]; then
     log "Odoo sources:$found"
 else
-    log "WARNING: no Odoo source at /opt/odoo/17.0 or /opt/odoo/18.0 (and ODOO_SRC unset): the Odoo tier will be SKIPPED"
+    log "WARNING: no Odoo source at /opt/odoo/17.0, 18.0 or 19.0 (and ODOO_SRC unset): the Odoo tier will be SKIPPED"
 fi
 log "done"

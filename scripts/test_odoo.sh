@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Tier 2: install the module in a fresh database of each real Odoo (17.0, 18.0) and run its tests.
+# Tier 2: install the module in a fresh database of each real Odoo (17.0, 18.0, 19.0) and run its tests.
 #
 #   bash scripts/test_odoo.sh            (npm run test:odoo)
 #
 # Environment:
 #   ODOO_SRC=/path/to/odoo     test on that source tree only (version read from odoo/release.py);
-#                              default: /opt/odoo/17.0 and /opt/odoo/18.0, those present
+#                              default: /opt/odoo/17.0, /opt/odoo/18.0 and /opt/odoo/19.0, those present
 #                              (ODOO_SEARCH_DIRS="dir dir" to look elsewhere).
 #   ODOO_ADDONS_PATH=...       Odoo's own addons dirs (default: <src>/odoo/addons when it holds crm,
 #                              else <src>/addons,<src>/odoo/addons as in a git checkout)
@@ -20,7 +20,7 @@
 #                              result (default 60; counted as a failure: a test left threads behind)
 #   ODOO_TEST_SERIAL=1         run versions one after the other instead of in parallel
 #
-# Tests run without demo data (--without-demo=all) so they are deterministic.
+# Tests run without demo data (--without-demo=all; =True on 19) so they are deterministic.
 # Output: per version a report and `TIER2 odoo<major>: passed=N failed=M`; last line `N passed, N failed`.
 # Exit 1 if anything failed. No Odoo source at all: a loud SKIPPED line, exit 0, nothing counted.
 set -uo pipefail
@@ -56,7 +56,7 @@ else
 fi
 if [[ ${#SRCS[@]} -eq 0 ]]; then
     echo "################################################################################"
-    echo "SKIPPED: no Odoo source (set ODOO_SRC or install /opt/odoo/17.0, /opt/odoo/18.0)"
+    echo "SKIPPED: no Odoo source (set ODOO_SRC or install /opt/odoo/17.0, /opt/odoo/18.0, /opt/odoo/19.0)"
     echo "################################################################################"
     echo "0 passed, 0 failed"
     exit 0
@@ -102,7 +102,7 @@ run_one() {  # src major port
             --config="$RUN_DIR/odoo$major.conf" \
             --addons-path="$(addons_path_for "$src"),$ADDONS" \
             -d "$db" --db-filter="^${db}\$" \
-            -i "$MODULE" --without-demo=all \
+            -i "$MODULE" "$(odoo_without_demo "$major")" \
             --test-enable --test-tags "$TAGS" \
             --stop-after-init \
             --http-interface=127.0.0.1 --http-port="$port" \

@@ -7,7 +7,8 @@ install commits, then slow lookups until autoanalyze has run. So the pre-init ho
 columns itself (as ``varchar``, the type Odoo gives a Char) and fills them with the same
 ``lib.phone.index_key`` and the same country as ``_compute_pbx_keys``. Odoo then finds the columns
 present and recomputes nothing: ``Field.update_db`` asks for a recompute only of a column it
-creates itself (Odoo 17 and 18 ``_auto_init``).
+creates itself (Odoo 17 to 19 ``_auto_init``). Odoo 19 has no ``mobile``, so no ``pbx_mobile_key``
+(``KEY_FIELDS``).
 
 On a large table (``SIDE_MIN_ROWS``) the work runs on a separate connection, so that no lock
 it takes outlives one short statement: ADD COLUMN (instant: nullable, no default) under a short
@@ -29,6 +30,7 @@ import psycopg2.errors
 from odoo import sql_db
 
 from .lib import phone
+from .models import odoo_compat
 from .models.pbx_phone_key_mixin import KEY_FIELDS, key_indexes
 
 _logger = logging.getLogger(__name__)
@@ -43,16 +45,23 @@ LOCK_ATTEMPTS = 30
 
 _NEEDS_KEYS = " OR ".join(
     f"t.{column} IS NOT NULL" for pair in KEY_FIELDS for column in pair)
+_NUMBERS = ", ".join(f"t.{source}" for source, _column in KEY_FIELDS)
+_KEYS = ", ".join(column for _source, column in KEY_FIELDS)
+_SET_KEYS = ", ".join(f"{column} = v.{column}" for _source, column in KEY_FIELDS)
+_KEYS_DIFFER = " OR ".join(
+    f"t.{column} IS DISTINCT FROM v.{column}" for _source, column in KEY_FIELDS)
+_KEY_ARRAYS = ", ".join("%s::varchar[]" for _pair in KEY_FIELDS)
 
 
 def key_rows(rows):
-    """``[(id, phone, mobile, country code)]`` → ``[(id, phone key, mobile key)]``.
+    """``[(id, phone, [mobile,] country code)]`` → ``[(id, phone key, [mobile key])]``: the
+    numbers and keys of ``KEY_FIELDS`` (no mobile on Odoo 19), in that order.
 
     Exactly ``_compute_pbx_keys``: ``index_key(value, country_id.code or None)``.
     """
     return [
-        (rid, phone.index_key(phone_value, code or None), phone.index_key(mobile_value, code or None))
-        for rid, phone_value, mobile_value, code in rows
+        (rid, *(phone.index_key(number, code or None) for number in numbers))
+        for rid, *numbers, code in rows
     ]
 
 
@@ -69,7 +78,7 @@ def fill_keys(cr, table, where="", params=(), batch_size=BATCH_SIZE, commit=None
     last_id = read = written = 0
     while True:
         cr.execute(f"""
-            SELECT t.id, t.phone, t.mobile, c.code
+            SELECT t.id, {_NUMBERS}, c.code
               FROM {table} t LEFT JOIN res_country c ON c.id = t.country_id
              WHERE t.id > %s AND {condition}
              ORDER BY t.id LIMIT %s
@@ -80,12 +89,9 @@ def fill_keys(cr, table, where="", params=(), batch_size=BATCH_SIZE, commit=None
         last_id = rows[-1][0]
         keyed = key_rows(rows)
         cr.execute(f"""
-            UPDATE {table} t SET pbx_phone_key = v.phone_key, pbx_mobile_key = v.mobile_key
-              FROM unnest(%s::int[], %s::varchar[], %s::varchar[]) AS v(id, phone_key, mobile_key)
-             WHERE t.id = v.id
-               AND (t.pbx_phone_key IS DISTINCT FROM v.phone_key
-                    OR t.pbx_mobile_key IS DISTINCT FROM v.mobile_key)""",
-                   ([k[0] for k in keyed], [k[1] for k in keyed], [k[2] for k in keyed]))
+            UPDATE {table} t SET {_SET_KEYS}
+              FROM unnest(%s::int[], {_KEY_ARRAYS}) AS v(id, {_KEYS})
+             WHERE t.id = v.id AND ({_KEYS_DIFFER})""", [list(column) for column in zip(*keyed)])
         written += cr.rowcount
         read += len(rows)
         if commit:
@@ -227,7 +233,7 @@ def pre_init_hook(env):
     cr = env.cr
     tables = [table for table in KEYED_TABLES if _table_exists(cr, table)]
     if any(_has_rows(cr, table, SIDE_MIN_ROWS) for table in tables) \
-            and not env.registry.in_test_mode():
+            and not odoo_compat.in_test_mode(env.registry):
         # Commit what the install has done so far: module list and states, as Odoo itself commits
         # them before loading in button_immediate_install and after each module it installs.
         # Needed twice: the side connection's ALTER TABLE and CREATE INDEX CONCURRENTLY would

@@ -176,8 +176,18 @@ def test_generic_pbx_accepts_with_any_2xx(status, ok):
 
 def test_a_refusal_quotes_the_answer_briefly_without_control_characters():
     outcome = originate.http_outcome(403, b"denied\r\n" + b"x" * 500)
-    assert outcome.detail.startswith("HTTP 403: denied  xxx")
+    assert outcome.detail.startswith("HTTP 403: denied xxx")
     assert len(outcome.detail) < 220 and "\n" not in outcome.detail
+
+
+def test_a_refusal_quotes_no_markup_and_never_the_end_of_a_long_answer():
+    page = ("<html><title>Admin</title><script>steal()</script><style>p{}</style>\x1b[2J&lt;b&gt;"
+            "<p>hello\u202e\u200b world" + " lorem" * 400 + " END-MARKER</p>").encode()
+    detail = originate.http_outcome(500, page).detail
+    assert detail.startswith("HTTP 500: Admin hello world lorem")
+    assert "END-MARKER" not in detail and detail.endswith("…")
+    assert not any(mark in detail for mark in ("<", ">", "steal", "p{}", "[2J", "\u202e"))
+    assert len(detail) <= len("HTTP 500: ") + originate.MAX_QUOTED
 
 
 # -----------------------------------------------------------------------------

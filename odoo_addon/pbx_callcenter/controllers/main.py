@@ -50,6 +50,7 @@ def _http_in():
     is_form = content_type in FORM_TYPES
     return {
         "method": httprequest.method,
+        "path": httprequest.path,
         "headers": dict(httprequest.headers),
         "query": httprequest.args.to_dict(),
         "remote_addr": httprequest.remote_addr,
@@ -57,6 +58,7 @@ def _http_in():
         "content_length": httprequest.content_length,
         "form": httprequest.form.to_dict() if is_form else None,
         # Bounded: the model refuses a Content-Length over its limit before calling this, and
-        # werkzeug reads nothing past Content-Length (or nothing at all without one).
+        # on every PBX route the body's stream raises lib.bodylimit.BodyTooLarge past the limit,
+        # chunked bodies included (installed by models/ir_http.py before Odoo reads a form).
         "read_body": lambda limit: httprequest.get_data()[:limit],
     }

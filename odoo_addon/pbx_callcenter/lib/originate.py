@@ -36,7 +36,7 @@ import phonenumbers
 
 from . import phone
 from .dialcode import parse_dial_codes
-from .text import has_control_chars
+from .text import excerpt, has_control_chars
 
 METHODS = ("generic_http", "zadarma", "yeastar", "link")
 HTTP_METHODS = ("GET", "POST", "PUT")
@@ -470,8 +470,8 @@ def _seconds(value: Any, default: int) -> int:
 
 
 def _clip(text: str) -> str:
-    text = "".join(" " if has_control_chars(ch) else ch for ch in text).strip()
-    return text if len(text) <= MAX_QUOTED else text[: MAX_QUOTED - 1] + "…"
+    """The short, sanitised excerpt of a PBX's words that a user may read (never its answer)."""
+    return excerpt(text, MAX_QUOTED)
 
 
 def _quote_answer(body: bytes) -> str:

@@ -21,7 +21,7 @@ from urllib.parse import urlencode, urlsplit
 from . import originate
 from .extension_binding import BindingInputError, ExtensionEntry, check_extension_number, email_key
 from .originate import HttpRequest
-from .text import has_control_chars
+from .text import excerpt, has_control_chars
 
 ZADARMA_INTERNAL = "/v1/pbx/internal/"
 #: Small pages: click-to-dial's sender reads at most originate.MAX_ANSWER_BYTES of an answer.
@@ -98,7 +98,7 @@ def _zadarma_ok(status: int, body: bytes, what: str) -> dict[str, Any]:
     data = _json(status, body, what)
     if not 200 <= status < 300 or data.get("status") != "success":
         detail = data.get("message") or data.get("status") or "no status"
-        raise PbxApiError(f"{what}: HTTP {status}, {str(detail)[:originate.MAX_QUOTED]}")
+        raise PbxApiError(f"{what}: HTTP {status}, {excerpt(str(detail), originate.MAX_QUOTED)}")
     return data
 
 
@@ -137,7 +137,7 @@ def parse_yeastar_extension_list(status: int, body: bytes) -> tuple[list[Extensi
     data = _json(status, body, "Yeastar extension/list")
     if not 200 <= status < 300 or data.get("errcode") != 0:
         detail = f"{data.get('errmsg') or ''} (errcode {data.get('errcode')})".strip()
-        raise PbxApiError(f"Yeastar extension/list: HTTP {status}, {detail[:originate.MAX_QUOTED]}")
+        raise PbxApiError(f"Yeastar extension/list: HTTP {status}, {excerpt(detail, originate.MAX_QUOTED)}")
     rows = data.get("data", [])
     total = data.get("total_number", len(rows) if isinstance(rows, list) else 0)
     if not isinstance(rows, list) or isinstance(total, bool) or not isinstance(total, int):

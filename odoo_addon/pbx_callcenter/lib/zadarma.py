@@ -34,6 +34,13 @@ other names        None: journaled and ignored, like the vendor's library does.
 The call id is ``pbx_call_id`` (the same through the IVR, the queue and every extension rung).
 ``call_start`` is a naive ``Y-m-d H:i:s``; it is read in the connection's PBX timezone, which
 must be the timezone of the Zadarma account (its API's ``/v1/info/timezone/``).
+
+What Zadarma leaves unsigned (see SIGNED_FIELDS): the call id ``pbx_call_id`` of every event but
+NOTIFY_RECORD; ``internal`` of INTERNAL, ANSWER and END; ``duration``, ``disposition``,
+``status_code``, ``is_recorded`` and ``call_id_with_rec`` of END and OUT_END, and OUT_END's
+``caller_id``. START, IVR, INTERNAL and END of one call sign the same string, as do OUT_START and
+OUT_END. So a signature is bound to the first call id it came with (models/pbx_zadarma.py), and
+:func:`check_fresh` credits at most MAX_CREDITED_DURATION of the unsigned duration.
 """
 
 from __future__ import annotations
@@ -50,7 +57,7 @@ from urllib.parse import quote, urlsplit
 
 from . import dates, originate, payload, pbx_api
 from .originate import HttpRequest
-from .text import has_control_chars
+from .text import excerpt, has_control_chars
 
 START = "NOTIFY_START"
 INTERNAL = "NOTIFY_INTERNAL"
@@ -113,6 +120,8 @@ MIN_RECORD_LIFETIME, MAX_RECORD_LIFETIME = 180, 5184000
 #: Path of the Odoo route that plays a Zadarma recording (controllers/zadarma.py).
 PLAY_ROUTE = "/pbx_callcenter/zadarma/recording"
 DEFAULT_MAX_AGE_HOURS = 24
+#: The most of an END's (unsigned) ``duration`` that :func:`check_fresh` credits, in seconds.
+MAX_CREDITED_DURATION = 4 * 3600
 
 
 # -----------------------------------------------------------------------------
@@ -277,7 +286,8 @@ def check_fresh(native_event: str, data: Mapping[str, Any], tz_name: str, now: d
     """PayloadError (on ``call_start``) for an event whose call ended more than
     ``max_age_hours`` before ``now`` (naive UTC), or that starts that long after it: a replay,
     or a PBX timezone that is not the Zadarma account's. The end is ``call_start + duration``,
-    so the END of a long call is still fresh. ``max_age_hours <= 0`` turns the check off;
+    so the END of a long call is still fresh; the duration is not signed, so at most
+    MAX_CREDITED_DURATION of it counts. ``max_age_hours <= 0`` turns the check off;
     events without ``call_start`` (NOTIFY_RECORD, unknown ones) and unreadable dates (which
     :func:`to_canonical` reports) pass."""
     if max_age_hours <= 0 or native_event not in EVENTS or native_event == RECORD:
@@ -291,13 +301,18 @@ def check_fresh(native_event: str, data: Mapping[str, Any], tz_name: str, now: d
         text = _field(data, "duration", errors, required=False)
         duration = int(text) if text.isascii() and text.isdigit() and len(text) <= 7 else 0
     window = timedelta(hours=max_age_hours)
-    if start + timedelta(seconds=duration) < now - window:
+    if start + timedelta(seconds=min(duration, MAX_CREDITED_DURATION)) < now - window:
         raise payload.PayloadError({"call_start": (
             f"{_iso(start)} is more than {max_age_hours} h old: a replayed or long-delayed event "
             "(check the PBX timezone if every event is refused)")})
     if start > now + window:
         raise payload.PayloadError({"call_start": (
             f"{_iso(start)} is more than {max_age_hours} h in the future: check the PBX timezone")})
+
+
+def call_id(data: Mapping[str, Any]) -> str:
+    """The notification's ``pbx_call_id`` as the events are mapped with it ('' when missing)."""
+    return _field(data, "pbx_call_id", {}, required=False)
 
 
 # -----------------------------------------------------------------------------
@@ -390,7 +405,7 @@ def record_link(status: int, body: bytes) -> str:
         raise pbx_api.PbxApiError(f"{what}: HTTP {status}, expected a JSON object")
     if not 200 <= status < 300 or data.get("status") != "success":
         detail = data.get("message") or data.get("status") or "no status"
-        raise pbx_api.PbxApiError(f"{what}: HTTP {status}, {str(detail)[:originate.MAX_QUOTED]}")
+        raise pbx_api.PbxApiError(f"{what}: HTTP {status}, {excerpt(str(detail), originate.MAX_QUOTED)}")
     link = data.get("link")
     links = data.get("links")
     if not link and isinstance(links, list) and links:

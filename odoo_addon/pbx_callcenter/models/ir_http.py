@@ -5,7 +5,7 @@ from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
 from odoo import _, http, models
 from odoo.http import request
 
-from ..lib import contract
+from ..lib import bodylimit, contract, tokens
 
 API_PREFIX = "/api/callcenter/"
 
@@ -18,18 +18,21 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _pre_dispatch(cls, rule, args):
-        super()._pre_dispatch(rule, args)
-        if _is_pbx_api(rule.endpoint):
+        if not _is_pbx_api(rule.endpoint):
+            return super()._pre_dispatch(rule, args)
+        limit = request.env["pbx.call.event"]._max_body_bytes()
+        _limit_body(limit)  # before anything reads the body
+        try:
+            super()._pre_dispatch(rule, args)
             # Odoo parses form bodies before calling any route, and werkzeug refuses a
             # multipart body of more than max_form_parts (1000) parts with an HTML 413 page.
             # Parse it now, so that the PBX gets the API's JSON answer instead.
-            try:
-                request.httprequest.form  # noqa: B018 - parsed and cached by werkzeug
-            except RequestEntityTooLarge:
-                status, body = contract.error_response(
-                    "payload_too_large", _("The body has too many form fields."))
-                raise HTTPException(response=request.make_json_response(
-                    body, headers=[("Cache-Control", "no-store")], status=status)) from None
+            request.httprequest.form  # noqa: B018 - parsed and cached by werkzeug
+        except RequestEntityTooLarge:
+            _refuse_body(_("The body has too many form fields."))
+        except bodylimit.BodyTooLarge:
+            _refuse_body(_("The body exceeds %s bytes.", limit))
+        return None
 
     @classmethod
     def _dispatch(cls, endpoint):
@@ -39,6 +42,23 @@ class IrHttp(models.AbstractModel):
             # The PBX routes read the request themselves (controllers/main.py _http_in).
             request.params.pop("self", None)
         return super()._dispatch(endpoint)
+
+
+def _limit_body(limit):
+    """Make every read of this request's body, werkzeug's form parser's included, raise
+    lib.bodylimit.BodyTooLarge past `limit` bytes, having read at most one more: werkzeug
+    reads a chunked body (no Content-Length) to its end otherwise, into memory for a JSON body
+    or a form field."""
+    wrapped = request.httprequest._HTTPRequest__wrapped  # werkzeug's Request (Odoo 17, 18)
+    if not isinstance(wrapped.__dict__.get("stream"), bodylimit.BoundedReader):
+        wrapped.stream = bodylimit.BoundedReader(wrapped.stream, limit)
+
+
+def _refuse_body(message):
+    """Answer the API's JSON 413 now, before the route runs."""
+    status, body = contract.error_response("payload_too_large", message)
+    raise HTTPException(response=request.make_json_response(
+        body, headers=[("Cache-Control", "no-store")], status=status)) from None
 
 
 def _is_pbx_api(endpoint):
@@ -75,3 +95,7 @@ def _serve_nodb_unless_pbx_api(serve_nodb):
 
 if not getattr(http.Request._serve_nodb, "pbx_callcenter", False):
     http.Request._serve_nodb = _serve_nodb_unless_pbx_api(http.Request._serve_nodb)
+
+# werkzeug's access log (Odoo 17/18 write it at INFO, the gevent server's as "longpolling")
+# carries the query string, so ?token=: redacted in every line, once per process.
+tokens.install_log_redaction("werkzeug", "longpolling")

@@ -1,22 +1,85 @@
-"""Odoo 17/18 differences in this module's own data, isolated here.
+"""Odoo 17/18/19 differences of this module, isolated here.
 
 Views and actions are written the Odoo 18 way (`<list>`, view_mode `list`). Odoo 17 only knows
 `<tree>` and `tree`, so while *this* module's data files load on 17, the two are translated.
-Nothing outside this module's records is touched, and nothing at all on 18.
+Security groups and users are written the Odoo 17/18 way (`category_id`, `users`, `groups_id`);
+on 19, a group hangs off a `res.groups.privilege` of that category and the fields are `user_ids`
+and `group_ids`, so they are translated while this module's data loads there. The few data
+records that exist on some versions only are listed in `VERSIONED_RECORDS`. Nothing outside
+this module's records is touched.
 """
 import re
 
+import odoo.modules.module
 from odoo import api, models, release
 
-LEGACY_LIST = release.version_info[0] < 18
+ODOO_MAJOR = release.version_info[0]
+LEGACY_LIST = ODOO_MAJOR < 18
+#: Odoo 19 has groups on privileges, `user_ids`/`group_ids` instead of `users`/`groups_id`.
+GROUP_PRIVILEGES = ODOO_MAJOR >= 19
 MODULE = "pbx_callcenter"
 ARCH_KEYS = ("arch", "arch_base", "arch_db")
 LIST_TAG = re.compile(r"<(/?)list\b")
 LIST_MODE = re.compile(r"\blist\b")
 
+#: The numbers of a contact or lead: Odoo 19 dropped `mobile`, leaving `phone` only.
+PHONE_FIELDS = ("phone", "mobile") if ODOO_MAJOR < 19 else ("phone",)
+
+#: Data records of this module that exist on some versions only: xml id -> (first, last) major.
+VERSIONED_RECORDS = {
+    # 19 has no mobile column in the contact list, and rewrote the contact card (it shows the phone)
+    f"{MODULE}.res_partner_view_list_mobile_widget": (17, 18),
+    f"{MODULE}.res_partner_view_kanban_phone_widget": (17, 18),
+    f"{MODULE}.res_partner_view_kanban_phone_widget_card": (19, 19),
+}
+
+
+def in_test_mode(registry):
+    """Whether tests run: new cursors are then the test's (never commit them, nor change their
+    isolation level). Odoo 19 dropped `Registry.in_test_mode()` for `module.current_test`."""
+    if ODOO_MAJOR >= 19:
+        return bool(odoo.modules.module.current_test)
+    return registry.in_test_mode()
+
+
+def mobile(record):
+    """The mobile number of a contact or lead; none on Odoo 19 (`phone` is its only number)."""
+    return record["mobile"] if "mobile" in PHONE_FIELDS else False
+
+
+def group_users(group):
+    """The users explicitly in `group` (`users` before Odoo 19, `user_ids` from 19)."""
+    return group.user_ids if GROUP_PRIVILEGES else group.users
+
+
+def record_groups(record):
+    """The groups of a user, menu or view (`groups_id` before Odoo 19, `group_ids` from 19)."""
+    return record.group_ids if GROUP_PRIVILEGES else record.groups_id
+
+
+if ODOO_MAJOR >= 19:
+    Constraint = models.Constraint
+else:
+    class Constraint:
+        """Odoo 19's `models.Constraint` on 17 and 18: declared as `_<name> = Constraint(...)` on
+        a model, it becomes the `(name, definition, message)` entry of its `_sql_constraints`
+        (same constraint name in the database: `<table>_<name>`)."""
+
+        def __init__(self, definition, message=""):
+            self.definition = definition
+            self.message = message
+
+        def __set_name__(self, owner, name):
+            own = owner.__dict__.get("_sql_constraints", [])
+            owner._sql_constraints = [*own, (name[1:], self.definition, self.message)]
+
+
+def _loading_own_data(env):
+    return env.context.get("install_module") == MODULE
+
 
 def _own_data(env):
-    return LEGACY_LIST and env.context.get("install_module") == MODULE
+    return LEGACY_LIST and _loading_own_data(env)
 
 
 def _legacy_views(vals):
@@ -25,6 +88,41 @@ def _legacy_views(vals):
             vals[key] = LIST_TAG.sub(r"<\1tree", vals[key])
     if vals.get("type") == "list":
         vals["type"] = "tree"
+    return vals
+
+
+def _on_this_version(data):
+    first, last = VERSIONED_RECORDS.get(data.get("xml_id"), (ODOO_MAJOR, ODOO_MAJOR))
+    return first <= ODOO_MAJOR <= last
+
+
+def _privilege_id(env, category_id):
+    """Odoo 19: the privilege of this module's groups of `category_id`, loaded as module data
+    (`<module>.res_groups_privilege_<category>`, like Odoo's own `res_groups_privilege_sales`)."""
+    category = env["ir.module.category"].browse(category_id)
+    name = category.get_external_id()[category.id].split(".")[-1].removeprefix("module_category_")
+    return env["res.groups.privilege"]._load_records([{
+        "xml_id": f"{MODULE}.res_groups_privilege_{name}",
+        "values": {"name": category.name, "description": category.description,
+                   "sequence": category.sequence, "category_id": category.id},
+        "noupdate": False,
+    }]).id
+
+
+def _modern_groups(env, vals):
+    vals = dict(vals)
+    if "users" in vals:
+        vals["user_ids"] = vals.pop("users")
+    if "category_id" in vals:
+        category_id = vals.pop("category_id")
+        vals["privilege_id"] = category_id and _privilege_id(env, category_id)
+    return vals
+
+
+def _modern_users(vals):
+    vals = dict(vals)
+    if "groups_id" in vals:
+        vals["group_ids"] = vals.pop("groups_id")
     return vals
 
 
@@ -47,6 +145,11 @@ class IrUiView(models.Model):
         if _own_data(self.env):
             vals = _legacy_views(dict(vals))
         return super().write(vals)
+
+    def _load_records(self, data_list, *args, **kwargs):
+        if _loading_own_data(self.env):
+            data_list = [data for data in data_list if _on_this_version(data)]
+        return super()._load_records(data_list, *args, **kwargs)
 
 
 class IrActionsActWindow(models.Model):
@@ -75,3 +178,33 @@ class IrActionsActWindowView(models.Model):
                 for vals in vals_list
             ]
         return super().create(vals_list)
+
+
+class ResGroups(models.Model):
+    _inherit = "res.groups"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if GROUP_PRIVILEGES and _loading_own_data(self.env):
+            vals_list = [_modern_groups(self.env, vals) for vals in vals_list]
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if GROUP_PRIVILEGES and _loading_own_data(self.env):
+            vals = _modern_groups(self.env, vals)
+        return super().write(vals)
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if GROUP_PRIVILEGES and _loading_own_data(self.env):
+            vals_list = [_modern_users(vals) for vals in vals_list]
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if GROUP_PRIVILEGES and _loading_own_data(self.env):
+            vals = _modern_users(vals)
+        return super().write(vals)

@@ -6,6 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..lib import contract, recording, status
+from . import odoo_compat
 
 DIRECTIONS = [("in", "Incoming"), ("out", "Outgoing"), ("internal", "Internal")]
 STATES = [
@@ -61,10 +62,8 @@ class PbxCall(models.Model):
     activity_logged = fields.Boolean(readonly=True, copy=False)
     event_ids = fields.One2many("pbx.call.event", "call_id", "Events")
 
-    _sql_constraints = [
-        ("callid_connection_uniq", "unique(connection_id, callid)",
-         "A PBX call id is unique per connection."),
-    ]
+    _callid_connection_uniq = odoo_compat.Constraint(
+        "unique(connection_id, callid)", "A PBX call id is unique per connection.")
 
     @api.depends("phone", "partner_id", "lead_id", "direction")
     def _compute_display_name(self):
@@ -398,12 +397,21 @@ class PbxCall(models.Model):
         if self.blocked or not self.user_id:
             return
         self.env["bus.bus"]._sendone(
-            self.user_id.partner_id, POPUP_NOTIFICATION, self._popup_payload()
+            self.user_id.partner_id, POPUP_NOTIFICATION, self._popup_payload(self.user_id)
         )
 
-    def _popup_payload(self):
+    def _popup_payload(self, recipient=None):
+        """The popup as `recipient` (default: the call's user) may see it: the caller, their
+        opportunities and the number's last calls are read under the recipient's access rights
+        and record rules, never as superuser."""
         self.ensure_one()
+        recipient = recipient or self.user_id or self.env.user
+        viewer_env = self._popup_viewer_env(recipient)
         record = self._record()
+        visible = _readable(record.with_env(viewer_env))
+        caller = None
+        if record:
+            caller = self._popup_caller(record) if visible else self._popup_hidden_caller(record)
         return contract.popup_payload(
             call_id=self.id,
             callid=self.callid,
@@ -416,12 +424,21 @@ class PbxCall(models.Model):
             known=bool(record) and not self.auto_created,
             auto_created=self.auto_created,
             blocked=self.blocked,
-            caller=self._popup_caller(record) if record else None,
-            opportunities=self._popup_opportunities(record),
-            last_calls=self._popup_last_calls(),
+            caller=caller,
+            opportunities=self._popup_opportunities(visible, viewer_env),
+            last_calls=self._popup_last_calls(viewer_env),
             open_in_new_tab=self.connection_id.open_in_new_tab,
             notes=self.notes or "",
         )
+
+    def _popup_viewer_env(self, recipient):
+        """An environment of `recipient` (no superuser), with their companies allowed, the
+        call's company first."""
+        companies = recipient.sudo().company_ids.ids
+        if self.company_id.id in companies:
+            companies = [self.company_id.id] + [c for c in companies if c != self.company_id.id]
+        return self.env(user=recipient.id, su=False,
+                        context=dict(self.env.context, allowed_company_ids=companies))
 
     def _popup_caller(self, record):
         connection = self.connection_id
@@ -435,15 +452,29 @@ class PbxCall(models.Model):
             "email": connection._record_email(record),
         }
 
-    def _popup_opportunities(self, record):
+    def _popup_hidden_caller(self, record):
+        """A matched record the recipient may not read: that it exists, nothing about it."""
+        return {
+            "model": record._name,
+            "id": record.id,
+            "name": _("Not visible to you"),
+            "company": None,
+            "image_url": None,
+            "email": None,
+        }
+
+    def _popup_opportunities(self, record, viewer_env):
+        """The opportunities of the caller the viewer may read (a lead: itself)."""
         if not record:
             return []
-        Lead = self.env["crm.lead"].sudo()
+        Lead = viewer_env["crm.lead"]
+        if not _may_read(Lead):
+            return []
         if record._name == "crm.lead":
-            leads = record
+            leads = record.with_env(viewer_env)
         else:
             leads = Lead.search(
-                [("partner_id", "child_of", record.commercial_partner_id.id),
+                [("partner_id", "child_of", record.sudo().commercial_partner_id.id),
                  ("type", "=", "opportunity")],
                 order="id desc", limit=POPUP_HISTORY,
             )
@@ -454,10 +485,12 @@ class PbxCall(models.Model):
             "expected_revenue": float(lead.expected_revenue or 0.0),
         } for lead in leads]
 
-    def _popup_last_calls(self):
-        if not self.phone_key:
+    def _popup_last_calls(self, viewer_env):
+        """The number's other calls in this company that the viewer may read."""
+        Call = viewer_env[self._name]
+        if not self.phone_key or not _may_read(Call):
             return []
-        calls = self.search(
+        calls = Call.search(
             [("phone_key", "=like", self._number_tail() + "%"), ("id", "!=", self.id),
              ("company_id", "=", self.company_id.id)],
             limit=POPUP_HISTORY,
@@ -488,6 +521,22 @@ class PbxCall(models.Model):
         for call in self:
             self.env["phone.blacklist"].sudo()._add([call.phone_e164 or call.phone])
         self.write({"blocked": True})
+
+
+def _may_read(model):
+    """Whether the environment's user may read records of `model` at all (access rights)."""
+    if hasattr(type(model), "has_access"):  # Odoo 18
+        return model.browse().has_access("read")
+    return model.check_access_rights("read", raise_exception=False)
+
+
+def _readable(records):
+    """The part of `records` their environment's user may read (access rights, record rules)."""
+    if not records or not _may_read(records):
+        return records.browse()
+    if hasattr(type(records), "_filtered_access"):  # Odoo 18
+        return records._filtered_access("read")
+    return records._filter_access_rules("read")
 
 
 def _format_seconds(seconds):

@@ -1,9 +1,13 @@
 import json
 import logging
+from datetime import timedelta
 
 from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.tools import SQL
+from odoo.tools.sql import create_index
 
-from ..lib import contract, payload, recording, tokens
+from ..lib import bodylimit, contract, payload, recording, text
+from . import odoo_compat
 
 _logger = logging.getLogger(__name__)
 
@@ -16,6 +20,12 @@ NATIVE_ADAPTERS = {}
 DEFAULT_MAX_BODY = 65536
 #: An event still pending this long after it was journaled is re-processed by the cron.
 STALLED_MINUTES = 2
+#: A rejected payload is journaled cut to this many bytes (accepted ones are kept whole).
+REJECTED_PAYLOAD_BYTES = 4096
+#: States purged after pbx.connection.journal_keep_days (failed: journal_keep_failed_days;
+#: pending: never, the stalled-events cron handles them).
+PURGED_STATES = ("done", "duplicate", "ignored", "rejected")
+PURGE_BATCH = 10000
 
 
 class PbxCallEvent(models.Model):
@@ -53,6 +63,13 @@ class PbxCallEvent(models.Model):
     call_id = fields.Many2one("pbx.call", index=True, ondelete="set null", readonly=True)
     processed_at = fields.Datetime(readonly=True)
 
+    def init(self):
+        super().init()
+        # Serves the retention purge (_purge_rows): one connection's rows of some states,
+        # oldest first, without reading the rest of a journal of millions of rows.
+        create_index(self.env.cr, "pbx_call_event_retention_index", self._table,
+                     ["connection_id", "state", "create_date"])
+
     # ---- HTTP entry point ------------------------------------------------------------
 
     @api.model
@@ -62,16 +79,12 @@ class PbxCallEvent(models.Model):
         `http_in` carries the request as plain values (see controllers/main.py). Returns
         (http_status, json_dict). Never raises for anything the client sent.
         """
-        self, connection, body, error = self._authenticated_post(http_in)
+        self, connection, body, error = self._authenticated_post(http_in, "canonical")
         if error:
             return error
-        if connection.webhook_secret:
-            if body is None:
-                return contract.error_response(
-                    "forbidden", _("Signed requests must send a JSON body."))
-            if not tokens.verify_signature(
-                    connection.webhook_secret, body, _header(http_in["headers"], "X-Signature")):
-                return contract.error_response("forbidden", _("Missing or invalid X-Signature."))
+        error = connection._signature_error(http_in, body)
+        if error:
+            return error
         if not connection.enabled:
             return connection._disabled_error()
         try:
@@ -80,16 +93,15 @@ class PbxCallEvent(models.Model):
             event = self._journal(connection, route, _printable(body), http_in, error)
             return contract.error_response(
                 "invalid_payload", _("The body could not be read."), error.fields, event.id)
-        event = self._journal(connection, route, json.dumps(data, ensure_ascii=False), http_in)
-        return event._process_isolated(data)
+        return self._journal_and_process(connection, route, data, http_in)
 
     @api.model
-    def _authenticated_post(self, http_in, methods=("POST",)):
-        """(journal as superuser, connection, body, error) of a PBX request with a body: method,
-        token and source IP (see pbx.connection._authenticate_request), then body size
-        (_read_body)."""
+    def _authenticated_post(self, http_in, route, methods=("POST",)):
+        """(journal as superuser, connection, body, error) of a PBX request with a body to the
+        `route` group: method, token and source IP (see pbx.connection._authenticate_request),
+        then body size (_read_body)."""
         Event = self.env(user=SUPERUSER_ID, su=True)[self._name]
-        connection, error = Event.env["pbx.connection"]._authenticate_request(http_in, methods)
+        connection, error = Event.env["pbx.connection"]._authenticate_request(http_in, route, methods)
         if error:
             return Event, connection, None, error
         body, error = Event._read_body(http_in)
@@ -97,15 +109,19 @@ class PbxCallEvent(models.Model):
 
     @api.model
     def _read_body(self, http_in):
-        """(body, error): the raw body (None for a form Odoo already parsed), or a 413 answer."""
+        """(body, error): the raw body (None for a form Odoo already parsed), or a 413 answer.
+        Chunked bodies too: the request's stream stops past the limit (see models/ir_http.py)."""
         limit = self._max_body_bytes()
         if (http_in["content_length"] or 0) > limit:
             return None, contract.error_response(
                 "payload_too_large", _("The body exceeds %s bytes.", limit))
         if http_in["form"] is not None:
             return None, None
-        body = http_in["read_body"](limit + 1)
-        if len(body) > limit:
+        try:
+            body = http_in["read_body"](limit + 1)
+        except bodylimit.BodyTooLarge:
+            body = None
+        if body is None or len(body) > limit:
             return None, contract.error_response(
                 "payload_too_large", _("The body exceeds %s bytes.", limit))
         return body, None
@@ -122,22 +138,41 @@ class PbxCallEvent(models.Model):
     def _native_receive(self, connection, source, native_event, data, http_in):
         """Journal and apply one authenticated, decoded native webhook event (see
         NATIVE_ADAPTERS); returns (http_status, json_dict) like the canonical routes."""
-        event = self._journal(connection, "native", json.dumps(data, ensure_ascii=False), http_in,
-                              source=source, native_event=native_event)
+        return self._journal_and_process(connection, "native", data, http_in, source, native_event)
+
+    @api.model
+    def _journal_and_process(self, connection, route, data, http_in, source="api", native_event=None):
+        """Journal and apply decoded request fields. A payload that fails validation is
+        journaled once, straight as rejected (so cut, see _journal), and answered 400."""
+        raw = json.dumps(data, ensure_ascii=False)
+        try:
+            rejected_route, _event, error = canonical_event(
+                source, route, native_event, data, connection.tz or "UTC")
+        except Exception:  # noqa: BLE001 - not the payload's fault: _process keeps it as failed
+            error = None
+        if error:
+            event = self._journal(connection, rejected_route, raw, http_in, error, source=source,
+                                  native_event=native_event)
+            return contract.error_response(
+                "invalid_payload", _("Some fields are invalid."), error.fields, event.id)
+        event = self._journal(connection, route, raw, http_in, source=source, native_event=native_event)
         return event._process_isolated(data)
 
     @api.model
     def _journal(self, connection, route, raw, http_in, error=None, source="api", native_event=None):
-        """Write the event in its own committed transaction, so it survives any later failure."""
+        """Write the event in its own committed transaction, so it survives any later failure.
+        A rejected payload is cut to REJECTED_PAYLOAD_BYTES: a flood of large bad bodies costs
+        little, and it is never re-processed."""
         vals = {
             "connection_id": connection.id,
             "source": source,
             "native_event": native_event,
             "route": route,
-            "payload": raw,
+            "payload": text.truncate_utf8(raw, REJECTED_PAYLOAD_BYTES) if error else raw,
             "remote_addr": http_in["remote_addr"],
             "state": "rejected" if error else "pending",
             "error": _fields_text(error.fields) if error else False,
+            "processed_at": fields.Datetime.now() if error else False,
         }
         with self.env.registry.cursor() as cr:
             # Keep the environment referenced until the commit: Odoo tracks a transaction's
@@ -159,7 +194,7 @@ class PbxCallEvent(models.Model):
                 # Registered first, so it runs first after COMMIT: a later post-commit hook
                 # (the bus NOTIFY) that fails must not report an applied event as failed.
                 cr.postcommit.add(lambda: committed.append(True))
-                if not registry.in_test_mode():
+                if not odoo_compat.in_test_mode(registry):
                     cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
                 env = self.env(cr=cr)  # referenced until the commit (see _journal)
                 result = env[self._name].browse(self.id)._process(data)
@@ -190,23 +225,19 @@ class PbxCallEvent(models.Model):
         kept as *ignored* and answered 200 without a call."""
         self.ensure_one()
         connection = self.connection_id
-        try:
-            if self.source != "api":
-                mapped = NATIVE_ADAPTERS[self.source].to_canonical(
-                    self.native_event, data, connection.tz or "UTC")
-                if mapped is None:
-                    self.write({"state": "ignored", "route": "native", "error": False,
-                                "processed_at": fields.Datetime.now()})
-                    return 200, contract.ignored_response(self.id)
-                route, data = mapped
-                self.route = route
-            event = payload.parse_event(self.route, data, connection.tz or "UTC")
-            _check_recording(event)
-        except payload.PayloadError as error:
-            self.write({"state": "rejected", "error": _fields_text(error.fields),
+        route, event, error = canonical_event(
+            self.source, self.route, self.native_event, data, connection.tz or "UTC")
+        if error:
+            self.write({"state": "rejected", "route": route, "error": _fields_text(error.fields),
+                        "payload": text.truncate_utf8(self.payload or "", REJECTED_PAYLOAD_BYTES),
                         "processed_at": fields.Datetime.now()})
             return contract.error_response(
                 "invalid_payload", _("Some fields are invalid."), error.fields, self.id)
+        if event is None:
+            self.write({"state": "ignored", "route": "native", "error": False,
+                        "processed_at": fields.Datetime.now()})
+            return 200, contract.ignored_response(self.id)
+        self.route = route
         self.env.cr.execute(
             "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [connection.id, event.callid]
         )
@@ -243,6 +274,71 @@ class PbxCallEvent(models.Model):
                 event.write({"state": "failed", "error": f"{type(error).__name__}: {error}",
                              "processed_at": fields.Datetime.now()})
         return True
+
+    # ---- retention --------------------------------------------------------------------
+
+    @api.model
+    def _cron_purge_journal(self, batch_size=PURGE_BATCH):
+        """Delete the events older than their connection's retention (journal_keep_days,
+        journal_keep_failed_days; 0 keeps forever). Pending events are never purged. A call
+        does not need its events (call_id is set null the other way round). Returns the count."""
+        self.env.flush_all()
+        now = fields.Datetime.now()
+        deleted = 0
+        connections = self.env["pbx.connection"].sudo().with_context(active_test=False).search([])
+        for connection in connections:
+            for state in PURGED_STATES + ("failed",):
+                days = connection.journal_keep_failed_days if state == "failed" \
+                    else connection.journal_keep_days
+                if days > 0:
+                    deleted += self._purge_rows(
+                        connection.id, state, now - timedelta(days=days), batch_size)
+        self.env.invalidate_all()
+        return deleted
+
+    @api.model
+    def _purge_rows(self, connection_id, state, before, batch_size):
+        # Raw SQL: unlink() would read every row first; batches keep each transaction (and its
+        # locks) short on a journal of millions of rows, committed one by one outside tests.
+        # One state at a time, oldest first: each batch is a range of the retention index (a
+        # scan would re-read the rows deleted by the previous batches), then primary-key lookups.
+        cr = self.env.cr
+        deleted = 0
+        while True:
+            cr.execute(SQL(
+                "DELETE FROM pbx_call_event WHERE id = ANY(ARRAY(SELECT id FROM pbx_call_event"
+                " WHERE connection_id = %s AND state = %s AND create_date < %s"
+                " ORDER BY create_date LIMIT %s))",
+                connection_id, state, before, batch_size))
+            deleted += cr.rowcount
+            if cr.rowcount < batch_size:
+                return deleted
+            if not odoo_compat.in_test_mode(self.env.registry):
+                cr.commit()
+
+    @api.model
+    def _journal_table_bytes(self):
+        """On-disk size of the whole journal: table, TOAST and indexes, every connection."""
+        self.env.cr.execute(SQL("SELECT pg_total_relation_size(%s)", self._table))
+        return self.env.cr.fetchone()[0]
+
+
+def canonical_event(source, route, native_event, data, tz_name):
+    """(route, event, error) of decoded request fields: the canonical route (a native event
+    mapped through NATIVE_ADAPTERS) and its validated lib.payload event, None for a native event
+    that changes no call; for a payload that fails validation, its PayloadError instead of the
+    event. A configuration error (unknown timezone) raises."""
+    try:
+        if source != "api":
+            mapped = NATIVE_ADAPTERS[source].to_canonical(native_event, data, tz_name)
+            if mapped is None:
+                return "native", None, None
+            route, data = mapped
+        event = payload.parse_event(route, data, tz_name)
+        _check_recording(event)
+    except payload.PayloadError as error:
+        return route, None, error
+    return route, event, None
 
 
 def request_fields(body, http_in):

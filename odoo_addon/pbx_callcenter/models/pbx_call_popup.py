@@ -44,7 +44,8 @@ class PbxCall(models.Model):
         self._check_popup_access()
         result = super(PbxCall, self.sudo()).action_block_number()
         for call in self.sudo().filtered("user_id"):
-            self.env["bus.bus"]._sendone(call.user_id.partner_id, POPUP_NOTIFICATION, call._popup_payload())
+            self.env["bus.bus"]._sendone(
+                call.user_id.partner_id, POPUP_NOTIFICATION, call._popup_payload(call.user_id))
         return result
 
     # ---- helpers ----------------------------------------------------------------------

@@ -1,8 +1,12 @@
+import time
+
 from odoo import _, api, fields, models
 from odoo.addons.base.models.res_partner import _tz_get
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools.misc import human_size
 
 from ..lib import contract, netaddr, phone, tokens
+from . import odoo_compat
 
 PBX_KINDS = [
     ("generic", "Generic HTTP"),
@@ -10,6 +14,22 @@ PBX_KINDS = [
     ("zadarma", "Zadarma"),
     ("yeastar", "Yeastar"),
     ("threecx", "3CX"),
+]
+#: Which connection kinds' tokens open which PBX routes, checked by _authenticate_request: any
+#: other token is answered like a wrong one (401), so a token copied from a URL (Zadarma, Yeastar
+#: and FreePBX carry it there) opens only what its PBX uses.
+ROUTE_KINDS = {
+    "canonical": ("generic", "asterisk"),  # /call_in, /init, /call_out (the AMI bridge posts them)
+    "zadarma": ("zadarma",),  # /zadarma, its zd_echo included
+    "yeastar": ("yeastar",),  # /yeastar
+    "threecx": ("threecx",),  # /3cx/lookup, /3cx/contact, /3cx/journal
+    "lookup": ("generic", "asterisk"),  # /lookup, /caller_name: dialplans, CID lookup, scripts
+    # /phonebook.*: the IP phones of any PBX; read-only, the connection's company only
+    "phonebook": tuple(kind for kind, _label in PBX_KINDS),
+}
+SIGNATURE_SCHEMES = [
+    ("body", "Body or request (sha256= or v2=)"),
+    ("request", "Request only (v2=)"),
 ]
 
 
@@ -42,6 +62,13 @@ class PbxConnection(models.Model):
         groups="base.group_system",
         copy=False,
         help="When set, every request must carry X-Signature: sha256=<HMAC-SHA256 of the body>.",
+    )
+    signature_scheme = fields.Selection(
+        SIGNATURE_SCHEMES, default="body", required=True, groups="base.group_system",
+        help="With a webhook secret. Body: X-Signature: sha256=<HMAC-SHA256 of the body> is also "
+             "accepted, though a captured request can then be replayed to another route. "
+             "Request: only X-Signature: v2=<HMAC-SHA256 of timestamp, method, path and body> "
+             "with X-Signature-Timestamp (Unix seconds, within 5 minutes of Odoo's clock).",
     )
     allowed_ips = fields.Text(
         "Allowed Source IPs",
@@ -85,12 +112,104 @@ class PbxConnection(models.Model):
     extension_ids = fields.One2many("pbx.extension", "connection_id", "Extensions")
     call_count = fields.Integer(compute="_compute_call_count")
 
-    _sql_constraints = [
-        ("tail_digits_range", "CHECK(tail_digits BETWEEN 6 AND 15)",
-         "Digits matched must be between 6 and 15."),
-    ]
+    # ---- event journal retention (see pbx.call.event._cron_purge_journal) -----
+    journal_keep_days = fields.Integer(
+        "Keep Events (days)", default=30,
+        help="Processed, duplicate, ignored and rejected events older than this are deleted by "
+             "a daily job. 0 keeps them forever.")
+    journal_keep_failed_days = fields.Integer(
+        "Keep Failed Events (days)", default=180,
+        help="Failed events (which can be re-processed) older than this are deleted by the "
+             "daily job. 0 keeps them forever. Pending events are never deleted.")
+    journal_event_count = fields.Integer(
+        "Journal Events", compute="_compute_journal_size",
+        groups="pbx_callcenter.pbx_callcenter_group_manager",
+        help="Events of this connection in the event journal.")
+    journal_table_size = fields.Char(
+        "Event Journal Size", compute="_compute_journal_size",
+        groups="pbx_callcenter.pbx_callcenter_group_manager",
+        help="On-disk size of the whole event journal (every connection, indexes included).")
+
+    _tail_digits_range = odoo_compat.Constraint(
+        "CHECK(tail_digits BETWEEN 6 AND 15)", "Digits matched must be between 6 and 15.")
+
+    # ---- access: the record, and the admin-only fields --------------------------
+
+    def _check_record_access(self, operation):
+        """AccessError unless the current user may `operation` ("read", "write"...) these very
+        records: access rights and record rules (another company's connection is refused).
+        Nothing to check under sudo."""
+        if self.env.su:
+            return
+        if hasattr(models.BaseModel, "check_access"):  # Odoo 18
+            self.check_access(operation)
+        else:
+            self.check_access_rights(operation)
+            self.check_access_rule(operation)
+
+    @api.model
+    def _fields_denied(self, names=None):
+        """The fields (among `names`, default all) whose `groups` the current user is not in:
+        the admin-only settings, read from each field's own `groups`. Empty under sudo."""
+        if self.env.su:
+            return set()
+        user = self.env.user
+        in_groups = user.has_groups if hasattr(user, "has_groups") else self.user_has_groups
+        return {
+            name for name in (self._fields if names is None else names)
+            if name in self._fields and self._fields[name].groups
+            and not in_groups(self._fields[name].groups)
+        }
+
+    @api.model
+    def _check_fields_allowed(self, names):
+        """AccessError naming the fields of `names` the current user may not set."""
+        denied = self._fields_denied(names)
+        if denied:
+            labels = ", ".join(sorted(f"{self._fields[name].string} ({name})" for name in denied))
+            raise AccessError(_("Only administrators can set these fields of a PBX connection: %s", labels))
+
+    @api.model
+    def default_get(self, fields_list):
+        """Admin-only fields keep their code default for anyone else: neither a context key
+        (refused by create) nor a personal default (ir.default) may fill them."""
+        defaults = super().default_get(fields_list)
+        for name in self._fields_denied(defaults):
+            field = self._fields[name]
+            if field.default:
+                value = field.convert_to_cache(field.default(self), self)
+                defaults[name] = field.convert_to_write(value, self)
+            else:
+                del defaults[name]
+        return defaults
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        names = {name for vals in vals_list for name in vals}
+        names.update(key[len("default_"):] for key in self.env.context
+                     if isinstance(key, str) and key.startswith("default_"))
+        self._check_fields_allowed(names)
+        return super().create(vals_list)
+
+    def copy_data(self, default=None):
+        """Only administrators copy the admin-only settings: others get their defaults (the
+        denied fields are passed as given, so that they are not even read, then dropped)."""
+        default = dict(default or {})
+        self._check_fields_allowed(default)
+        denied = self._fields_denied()
+        vals_list = super().copy_data(dict(dict.fromkeys(denied, False), **default))
+        if not denied or vals_list is None:
+            return vals_list
+        return [vals and {name: value for name, value in vals.items() if name not in denied}
+                for vals in vals_list]
 
     # ---- constraints and computes --------------------------------------------
+
+    @api.constrains("journal_keep_days", "journal_keep_failed_days")
+    def _check_journal_retention(self):
+        if any(c.journal_keep_days < 0 or c.journal_keep_failed_days < 0 for c in self):
+            raise ValidationError(_("Event retention: enter a number of days, or 0 to keep "
+                                    "events forever."))
 
     @api.constrains("allowed_ips")
     def _check_allowed_ips(self):
@@ -109,6 +228,15 @@ class PbxConnection(models.Model):
         for connection in self:
             connection.call_count = counts.get(connection, 0)
 
+    def _compute_journal_size(self):
+        Event = self.env["pbx.call.event"].sudo()  # every row the connection stores
+        counts = dict(Event._read_group(
+            [("connection_id", "in", self.ids)], ["connection_id"], ["__count"]))
+        size = human_size(Event._journal_table_bytes())
+        for connection in self:
+            connection.journal_event_count = counts.get(connection, 0)
+            connection.journal_table_size = size
+
     # ---- tokens ----------------------------------------------------------------
 
     def _set_new_token(self):
@@ -122,6 +250,7 @@ class PbxConnection(models.Model):
         """Generate (or rotate) the API token and show it once, in a sticky notification."""
         self.ensure_one()
         self._check_manager()
+        self._check_record_access("write")
         token = self._set_new_token()
         return {
             "type": "ir.actions.client",
@@ -149,6 +278,7 @@ class PbxConnection(models.Model):
         """Replace the token of an existing connection (scripts); returns the new token."""
         self.ensure_one()
         self._check_manager()
+        self._check_record_access("write")
         return self._set_new_token()
 
     def _check_manager(self):
@@ -165,16 +295,19 @@ class PbxConnection(models.Model):
     # ---- enable / disable / disconnect -----------------------------------------
 
     @api.model
-    def _authenticate_request(self, http_in, methods=None):
-        """(connection, error) of a PBX request: its method must be one of `methods` (when
-        given), its API token (Bearer, X-Api-Key or ?token=) names the connection, whose
-        source-IP allow-list must admit the sender. `error` is a (status, body) 405/401/403
-        answer, or None. Callers then check size, signature and `enabled` (_disabled_error)."""
+    def _authenticate_request(self, http_in, route, methods=None):
+        """(connection, error) of a PBX request to the `route` group of ROUTE_KINDS: its method
+        must be one of `methods` (when given), its API token (Bearer, X-Api-Key or ?token=) names
+        a connection of a kind that group admits, whose source-IP allow-list must admit the
+        sender. `error` is a (status, body) 405/401/403 answer, or None. Callers then check size,
+        signature and `enabled` (_disabled_error)."""
         if methods and http_in["method"] not in methods:
             return self.browse(), contract.error_response(
                 "method_not_allowed", _("Use %s.", "/".join(methods)))
         connection = self.sudo()._find_by_token(
             tokens.token_from_request(http_in["headers"], http_in["query"]))
+        if connection.kind not in ROUTE_KINDS[route]:
+            connection = self.browse()  # answered exactly like a wrong token
         if not connection:
             return connection, contract.error_response(
                 "unauthorized", _("Missing or invalid API token."))
@@ -182,6 +315,30 @@ class PbxConnection(models.Model):
             return connection, contract.error_response(
                 "forbidden", _("Requests from %s are not allowed.", http_in["remote_addr"]))
         return connection, None
+
+    def _signature_error(self, http_in, body):
+        """The 403 answer of a request whose X-Signature does not hold (see
+        lib.tokens.signature_problem and signature_scheme), or None; only with a webhook secret."""
+        self.ensure_one()
+        connection = self.sudo()
+        if not connection.webhook_secret:
+            return None
+        if body is None:
+            return contract.error_response("forbidden", _("Signed requests must send a JSON body."))
+        problem = tokens.signature_problem(
+            connection.webhook_secret, http_in["headers"], http_in["method"], http_in["path"], body,
+            time.time(), require_v2=connection.signature_scheme == "request")
+        if problem == "scheme":
+            return contract.error_response("forbidden", _(
+                "This connection requires request signatures: X-Signature: v2=… with "
+                "X-Signature-Timestamp."))
+        if problem == "timestamp":
+            return contract.error_response("forbidden", _(
+                "X-Signature-Timestamp is missing, or more than %s seconds away from Odoo's clock.",
+                tokens.SIGNATURE_WINDOW))
+        if problem:
+            return contract.error_response("forbidden", _("Missing or invalid X-Signature."))
+        return None
 
     @api.model
     def _base_url(self):
@@ -196,14 +353,17 @@ class PbxConnection(models.Model):
             "integration_disabled", _("The PBX integration is disabled in Odoo."))
 
     def action_enable(self):
+        self._check_record_access("write")
         self.write({"enabled": True})
 
     def action_disable(self):
+        self._check_record_access("write")
         self.write({"enabled": False})
 
     def action_disconnect(self):
         """Clear credentials and extension bindings; calls, contacts and leads stay."""
         self._check_manager()
+        self._check_record_access("write")
         self.extension_ids.unlink()
         self.sudo().write({
             "enabled": False, "token_hash": False, "token_hint": False,
@@ -212,9 +372,17 @@ class PbxConnection(models.Model):
 
     def action_view_calls(self):
         self.ensure_one()
+        self._check_record_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("pbx_callcenter.pbx_call_action")
         action["domain"] = [("connection_id", "=", self.id)]
         action["context"] = {"default_connection_id": self.id}
+        return action
+
+    def action_view_events(self):
+        self.ensure_one()
+        self._check_record_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id("pbx_callcenter.pbx_call_event_action")
+        action["domain"] = [("connection_id", "=", self.id)]
         return action
 
     # ---- numbers ---------------------------------------------------------------
@@ -259,7 +427,7 @@ class PbxConnection(models.Model):
             if not key:
                 continue
             for model, order in ((Partner, "is_company, id"), (Lead, "id desc")):
-                domain = ["|", ("pbx_phone_key", operator, key), ("pbx_mobile_key", operator, key)]
+                domain = model._pbx_key_domain(operator, key)
                 record = model.search(domain + company_domain, order=order, limit=1)
                 if record:
                     return record

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from . import odoo_compat
+
 
 class PbxExtension(models.Model):
     """A PBX extension, bound to at most one Odoo user."""
@@ -21,10 +23,8 @@ class PbxExtension(models.Model):
         help="Prefix rules such as LONGDIS:1000;LOCAL:9, 'none' for no prefix, or 'ask'."
     )
 
-    _sql_constraints = [
-        ("name_connection_uniq", "unique(connection_id, name)",
-         "This extension already exists on this PBX connection."),
-    ]
+    _name_connection_uniq = odoo_compat.Constraint(
+        "unique(connection_id, name)", "This extension already exists on this PBX connection.")
 
     @api.constrains("name")
     def _check_name(self):

@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, UserError
 
 from ..lib import extension_binding as contract
 from ..lib import originate, pbx_api
+from . import odoo_compat
 from .pbx_originate import PbxUnreachable
 
 _logger = logging.getLogger(__name__)
@@ -76,7 +77,8 @@ class PbxExtensionBinding(models.AbstractModel):
         """``[(user, kind)]``: active users, and the public user(s) (archived by design);
         internal first, then portal, then public, by name."""
         Users = self.env["res.users"].with_context(active_test=False)
-        public = self.env.ref("base.group_public").sudo().with_context(active_test=False).users
+        public = odoo_compat.group_users(
+            self.env.ref("base.group_public").sudo().with_context(active_test=False))
         users = Users.search(["|", ("active", "=", True), ("id", "in", public.ids)])
         rows = [
             (user, contract.user_kind(share=user.share, public=user.id in public.ids))
@@ -93,7 +95,7 @@ class PbxExtensionBinding(models.AbstractModel):
         with no extension on the connection and its unbound extensions. Nothing is saved: the
         screen confirms, then calls save_bindings."""
         self._check_manager()
-        connection = self._connection(connection_id)
+        connection = self._connection(connection_id, "read")
         extensions = connection.extension_ids
         bound_users = set(extensions.user_id.ids)
         users = [
@@ -185,7 +187,7 @@ class PbxExtensionBinding(models.AbstractModel):
         """Create extensions typed or pasted by the admin (``"101"``, ``"101,ann@example.com"``
         or ``{"number", "email"}``); numbers that already exist are kept as they are."""
         self._check_manager()
-        connection = self._connection(connection_id)
+        connection = self._connection(connection_id, "write")
         try:
             entries = contract.parse_entries(numbers)
         except contract.BindingInputError as error:
@@ -200,7 +202,7 @@ class PbxExtensionBinding(models.AbstractModel):
         """Fetch the connection's extensions from its PBX API (Zadarma, Yeastar) and create the
         missing ones; an e-mail the PBX knows replaces ours. Nothing is deleted."""
         self._check_manager()
-        connection = self._connection(connection_id)
+        connection = self._connection(connection_id, "write")
         importer = IMPORTERS.get(connection.kind)
         if not importer:
             raise UserError(_(
@@ -239,11 +241,15 @@ class PbxExtensionBinding(models.AbstractModel):
         return {"created": created, "updated": updated, "unchanged": unchanged}
 
     @api.model
-    def _connection(self, connection_id):
+    def _connection(self, connection_id, operation):
+        """The active connection `connection_id` (else UserError), which the user may
+        `operation` (else AccessError, e.g. for another company's)."""
         if isinstance(connection_id, bool) or not isinstance(connection_id, int):
             raise UserError(_("Unknown PBX connection id: %s", connection_id))
-        connection = self.env["pbx.connection"].search([("id", "=", connection_id)])
-        if not connection:
+        connection = self.env["pbx.connection"].browse(connection_id).exists()
+        if connection:
+            connection._check_record_access(operation)
+        if not connection.active:
             raise UserError(_("Unknown PBX connection id: %s", connection_id))
         return connection
 

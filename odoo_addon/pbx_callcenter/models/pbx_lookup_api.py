@@ -20,11 +20,12 @@ class PbxConnection(models.Model):
     _inherit = "pbx.connection"
 
     @api.model
-    def _authenticate_read(self, http_in, methods):
-        """(connection, error) of a read-only request: its method must be one of `methods`,
-        then the token and source IP (see _authenticate_request), then the enabled switch."""
+    def _authenticate_read(self, http_in, route, methods):
+        """(connection, error) of a read-only request to the `route` group: its method must be
+        one of `methods`, then the token and source IP (see _authenticate_request), then the
+        enabled switch."""
         Connection = self.env(user=SUPERUSER_ID, su=True)[self._name]
-        connection, error = Connection._authenticate_request(http_in, methods)
+        connection, error = Connection._authenticate_request(http_in, route, methods)
         if error:
             return Connection, error
         if not connection.enabled:
@@ -37,7 +38,7 @@ class PbxConnection(models.Model):
     def _api_lookup(self, http_in):
         """(status, dict): the lookup answer (lib.contract.lookup_answer) for `number`, read from
         the query string or a form body. Never raises for anything the client sent."""
-        connection, error = self._authenticate_read(http_in, ("GET", "POST"))
+        connection, error = self._authenticate_read(http_in, "lookup", ("GET", "POST"))
         if error:
             return error
         raw = http_in["query"].get("number")
@@ -64,7 +65,7 @@ class PbxConnection(models.Model):
         answer has an EMPTY body (its status says what went wrong), and so do an unknown number
         and a blacklisted one (a blocked caller is not announced by name).
         """
-        connection, error = self._authenticate_read(http_in, ("GET", "POST"))
+        connection, error = self._authenticate_read(http_in, "lookup", ("GET", "POST"))
         if error:
             return error[0], ""
         try:
@@ -86,7 +87,7 @@ class PbxConnection(models.Model):
     def _api_phonebook(self, http_in, file_format):
         """(status, headers, chunks): the phone book as `file_format` (json, csv or xml), or a
         JSON error. Query: include=individuals,companies,leads; bom=1 (CSV for Excel)."""
-        connection, error = self._authenticate_read(http_in, ("GET",))
+        connection, error = self._authenticate_read(http_in, "phonebook", ("GET",))
         if error:
             return _json_answer(error)
         query = http_in["query"]

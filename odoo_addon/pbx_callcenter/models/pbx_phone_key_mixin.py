@@ -2,9 +2,11 @@ from odoo import api, fields, models
 from odoo.tools.sql import create_index
 
 from ..lib import phone
+from .odoo_compat import PHONE_FIELDS
 
-#: (source field, key column) pairs; the install hook (hooks.py) fills the same columns in bulk.
-KEY_FIELDS = (("phone", "pbx_phone_key"), ("mobile", "pbx_mobile_key"))
+#: (source field, key column) pairs of this Odoo's number fields (no mobile on 19); the install
+#: hook (hooks.py) fills the same columns in bulk.
+KEY_FIELDS = tuple((source, f"pbx_{source}_key") for source in PHONE_FIELDS)
 
 
 def key_indexes(table):
@@ -20,7 +22,7 @@ def key_indexes(table):
 
 
 class PbxPhoneKeyMixin(models.AbstractModel):
-    """Indexed, format-independent keys of a record's phone and mobile numbers.
+    """Indexed, format-independent keys of a record's numbers (phone and, before 19, mobile).
 
     A key is the number's digits reversed (E.164 digits when the number can be read, raw digits
     otherwise), so "same number" is key equality and "same last N digits" is a key *prefix*:
@@ -32,14 +34,21 @@ class PbxPhoneKeyMixin(models.AbstractModel):
     _description = "PBX phone lookup keys"
 
     pbx_phone_key = fields.Char(compute="_compute_pbx_keys", store=True, copy=False)
-    pbx_mobile_key = fields.Char(compute="_compute_pbx_keys", store=True, copy=False)
+    if "mobile" in PHONE_FIELDS:
+        pbx_mobile_key = fields.Char(compute="_compute_pbx_keys", store=True, copy=False)
 
-    @api.depends("phone", "mobile", "country_id")
+    @api.depends(*PHONE_FIELDS, "country_id")
     def _compute_pbx_keys(self):
         for record in self:
             country = record.country_id.code or None
-            record.pbx_phone_key = phone.index_key(record.phone, country)
-            record.pbx_mobile_key = phone.index_key(record.mobile, country)
+            for source, column in KEY_FIELDS:
+                record[column] = phone.index_key(record[source], country)
+
+    @api.model
+    def _pbx_key_domain(self, operator, key):
+        """Records with any number whose key is `operator` `key`."""
+        return ["|"] * (len(KEY_FIELDS) - 1) + [
+            (column, operator, key) for _source, column in KEY_FIELDS]
 
     def init(self):
         super().init()

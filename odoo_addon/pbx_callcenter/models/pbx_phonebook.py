@@ -1,12 +1,14 @@
 from odoo import models
 
 from ..lib import phonebook
+from . import odoo_compat
 
 #: Records read per query. Each batch is dropped from the ORM cache before the next one, so
 #: memory stays flat whatever the number of contacts.
 BATCH_SIZE = 2000
-PARTNER_FIELDS = ["name", "complete_name", "phone", "mobile", "parent_id", "is_company", "company_id"]
-LEAD_FIELDS = ["name", "contact_name", "partner_name", "phone", "mobile", "company_id"]
+PARTNER_FIELDS = ["name", "complete_name", *odoo_compat.PHONE_FIELDS, "parent_id", "is_company",
+                  "company_id"]
+LEAD_FIELDS = ["name", "contact_name", "partner_name", *odoo_compat.PHONE_FIELDS, "company_id"]
 
 
 class PbxConnection(models.Model):
@@ -51,7 +53,7 @@ class PbxConnection(models.Model):
 
     def _phonebook_add(self, export, kind, record):
         phone = phonebook.dialable(record.phone)
-        mobile = phonebook.dialable(record.mobile)
+        mobile = phonebook.dialable(odoo_compat.mobile(record))
         if record._name == "res.partner":
             own_name = record.name
             # The stored complete_name is the display name without the display options

@@ -32,6 +32,24 @@ class PbxPhonebookExport(models.TransientModel):
     def _kinds(self):
         return tuple(kind for kind in phonebook.KINDS if self[f"include_{kind}"])
 
+    def _check_connection_access(self):
+        """The export reads its connection's contacts as the superuser: the user must be a
+        manager allowed to write that very connection (not another company's)."""
+        self.connection_id._check_manager()
+        self.connection_id._check_record_access("write")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        wizards._check_connection_access()
+        return wizards
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "connection_id" in vals:
+            self._check_connection_access()
+        return result
+
     @api.depends("connection_id", "file_format", "include_individuals", "include_companies",
                  "include_leads", "csv_bom")
     def _compute_phone_url(self):
@@ -46,7 +64,7 @@ class PbxPhonebookExport(models.TransientModel):
     def action_export(self):
         """Write the phone book as an attachment of this wizard and show what was skipped."""
         self.ensure_one()
-        self.connection_id._check_manager()
+        self._check_connection_access()
         kinds = self._kinds()
         if not kinds:
             raise UserError(_("Choose at least one kind of record: individuals, companies or leads."))

@@ -3,6 +3,7 @@ import logging
 from odoo import SUPERUSER_ID, _, api, models
 
 from ..lib import contract, payload, threecx, threecx_template
+from . import odoo_compat
 from .pbx_call_event import NATIVE_ADAPTERS, _printable, request_fields
 
 _logger = logging.getLogger(__name__)
@@ -45,7 +46,11 @@ class PbxConnection(models.Model):
             return contract.error_response(
                 "invalid_payload", _("Some fields are invalid."), error.fields)
         try:
-            return 200, getattr(connection, build)(values)
+            answer = getattr(connection, build)(values)
+            # Written now, as the superuser: the end-of-request flush runs as the request's
+            # user, and this auth="none" route has none (Odoo 19 fails there on a new lead).
+            connection.env.flush_all()
+            return 200, answer
         except Exception:  # noqa: BLE001 - logged; 3CX gets a JSON error, not a stack trace
             _logger.exception("3CX request failed on PBX connection %s", connection.id)
             return contract.error_response(
@@ -74,7 +79,7 @@ class PbxConnection(models.Model):
         a form Odoo already parsed."""
         Connection = self.env(user=SUPERUSER_ID, su=True)[self._name]
         _events, connection, body, error = Connection.env["pbx.call.event"]._authenticated_post(
-            http_in, (method,))
+            http_in, "threecx", (method,))
         if error:
             return Connection, None, error
         if connection.webhook_secret:
@@ -154,7 +159,7 @@ class PbxConnection(models.Model):
             company=company,
             email=self._record_email(record),
             phone_business=self._threecx_phone(record.phone),
-            phone_mobile=self._threecx_phone(record.mobile),
+            phone_mobile=self._threecx_phone(odoo_compat.mobile(record)),
             url=self._record_url(record),
         )
 
@@ -169,6 +174,7 @@ class PbxConnection(models.Model):
     def action_download_threecx_template(self):
         self.ensure_one()
         self._check_manager()
+        self._check_record_access("read")
         return {
             "type": "ir.actions.act_url",
             "url": f"/pbx_callcenter/3cx/template/{self.id}",
@@ -180,5 +186,6 @@ class PbxConnection(models.Model):
         token, which the administrator pastes in 3CX)."""
         self.ensure_one()
         self._check_manager()
+        self._check_record_access("read")
         xml_text = threecx_template.render(threecx_template.read_template(), self._base_url())
         return threecx_template.TEMPLATE_FILENAME, xml_text

@@ -8,7 +8,7 @@ import requests
 
 from odoo import _, api, fields, models
 
-from ..lib import contract, originate, payload, yeastar
+from ..lib import contract, originate, payload, tokens, yeastar
 from .pbx_call_event import NATIVE_ADAPTERS, _header, _printable
 from .pbx_originate import PbxUnreachable
 
@@ -68,6 +68,7 @@ class PbxConnection(models.Model):
 
     def action_yeastar_recordings_through_odoo(self):
         """Make the recording base URL Odoo's Yeastar recording route (see the field's help)."""
+        self._check_record_access("write")
         for connection in self:
             connection.recording_base_url = connection.yeastar_recording_base_url
 
@@ -141,7 +142,9 @@ class PbxConnection(models.Model):
                 timeout=RECORDING_READ_TIMEOUT,
                 verify=bool(connection.originate_verify_tls))
         except (PbxUnreachable, originate.OriginateError, requests.RequestException) as error:
-            _logger.info("Yeastar connection %s: recording %s unreachable: %s", self.id, filename, error)
+            # requests' errors name the URL, whose query holds the PBX's access token
+            _logger.info("Yeastar connection %s: recording %s unreachable: %s", self.id, filename,
+                         tokens.redact(str(error)))
             return None
         if response.status_code != 200:
             _logger.info("Yeastar connection %s: recording %s: HTTP %s", self.id, filename,
@@ -159,7 +162,7 @@ class PbxCallEvent(models.Model):
         """One Yeastar webhook request: token and source IP, size, X-Signature (when the
         connection has a webhook secret), envelope, serial number, enabled; then journaled and
         applied by the native core. Returns (http_status, json_dict); never raises."""
-        self, connection, body, error = self._authenticated_post(http_in)
+        self, connection, body, error = self._authenticated_post(http_in, "yeastar")
         if error:
             return error
         if connection.webhook_secret:

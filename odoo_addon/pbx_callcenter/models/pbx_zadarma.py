@@ -4,12 +4,14 @@ recordings played through a stable Odoo URL. Vendor facts and the event mapping:
 import json
 import logging
 import time
+from datetime import timedelta
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from ..lib import contract, payload, pbx_api, tokens, zadarma
 from .pbx_call_event import NATIVE_ADAPTERS, _header, _printable, request_fields
+from . import odoo_compat
 from .pbx_originate import PbxUnreachable
 
 _logger = logging.getLogger(__name__)
@@ -19,6 +21,9 @@ SOURCE = "zadarma"
 #: Seconds the playback route waits for Zadarma's recording link.
 RECORD_TIMEOUT = 5.0
 WEBHOOK_PATH = "/api/callcenter/zadarma"
+#: Days a signature's binding is kept: a replay of it fails the freshness check by then (twice the
+#: longest window, 720 h, since call_start may be that far ahead, plus the credited duration).
+SIGNATURE_RETENTION_DAYS = 61
 
 
 class PbxConnection(models.Model):
@@ -89,7 +94,7 @@ class PbxCallEvent(models.Model):
         """One request to the Zadarma webhook; returns (http_status, body), body being the
         ``zd_echo`` text (str) or a JSON-serialisable dict. Never raises for what Zadarma sent.
 
-        Order: URL validation (GET zd_echo), token and source IP, connection kind, body size,
+        Order: URL validation (GET zd_echo), token of a Zadarma connection and source IP, body size,
         ``Signature`` (when the connection has a Zadarma API secret), enabled, event name,
         freshness, then the native core (journal, map, apply). NOTIFY_START is answered with
         the caller's name and routing, NOTIFY_IVR with ``{}`` (Zadarma reads both); other events
@@ -102,12 +107,9 @@ class PbxCallEvent(models.Model):
         if http_in["method"] != "POST":
             return contract.error_response(
                 "method_not_allowed", _("Use POST, or GET with zd_echo to validate the URL."))
-        connection, error = env["pbx.connection"]._authenticate_request(http_in)
+        connection, error = env["pbx.connection"]._authenticate_request(http_in, "zadarma")
         if error:
             return error
-        if connection.kind != "zadarma":
-            return contract.error_response(
-                "forbidden", _("This token belongs to a PBX connection that is not a Zadarma one."))
         body, error = self._read_body(http_in)
         if error:
             return error
@@ -141,6 +143,9 @@ class PbxCallEvent(models.Model):
             return contract.error_response(
                 "invalid_payload", _("The event is too old or too far in the future."),
                 error.fields, event.id)
+        if secret and name in zadarma.EVENTS and not self._zadarma_signature_fits(connection, name, data):
+            return contract.error_response(
+                "forbidden", _("This Signature was already used for another call."))
         status, answer = self._native_receive(connection, SOURCE, name, data, http_in)
         if name == zadarma.START and status == 200:
             return status, connection._zadarma_start_answer(str(data["caller_id"]))
@@ -149,12 +154,46 @@ class PbxCallEvent(models.Model):
         return status, answer
 
     @api.model
+    def _zadarma_signature_fits(self, connection, name, data):
+        """Whether the (verified) Signature of this notification may sign its ``pbx_call_id``.
+
+        Zadarma does not sign the call id: the first valid event bearing a signature binds it to
+        its call id, and the signature is refused afterwards with any other one (the same call
+        id again is a retry, or another event of the same call). Bound in its own committed
+        transaction, under an advisory lock on the signature, so concurrent copies see it."""
+        try:
+            zadarma.to_canonical(name, data, connection.tz or "UTC")
+        except payload.PayloadError:
+            return True  # the core rejects it (journaled, 400): it changes no call
+        callid = zadarma.call_id(data)
+        signature = zadarma.sign(connection.zadarma_api_secret, zadarma.signature_string(name, data))
+        registry = self.env.registry
+        with registry.cursor() as cr:
+            if not odoo_compat.in_test_mode(registry):
+                cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+            # Serialises the copies of one signature: the second waits, then reads the first's binding.
+            cr.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                       [connection.id, "zadarma-signature:" + signature])
+            env = self.env(cr=cr)  # referenced until the commit (see _journal)
+            Seen = env["pbx.zadarma.signature"]
+            seen = Seen.search([("connection_id", "=", connection.id),
+                                ("signature", "=", signature)], limit=1)
+            if not seen:
+                Seen.create({"connection_id": connection.id, "signature": signature, "callid": callid})
+                return True
+            if seen.callid == callid:
+                return True
+            _logger.warning("Zadarma connection %s: a Signature of call %s came with call %s; refused",
+                            connection.id, seen.callid, callid)
+            return False
+
+    @api.model
     def _zadarma_echo(self, http_in):
         """Zadarma validates the URL with ``GET ?zd_echo=X`` and expects ``X``. A token, when
         the URL carries one, must be valid (a mistyped token fails Zadarma's validation); the
         value is echoed only when it is a short token (no markup, answered as text/plain)."""
         if tokens.token_from_request(http_in["headers"], http_in["query"]):
-            _connection, error = self.env["pbx.connection"]._authenticate_request(http_in)
+            _connection, error = self.env["pbx.connection"]._authenticate_request(http_in, "zadarma")
             if error:
                 return error
         try:
@@ -162,6 +201,29 @@ class PbxCallEvent(models.Model):
         except ValueError as error:
             return contract.error_response(
                 "invalid_payload", _("zd_echo is not a token."), {"zd_echo": str(error)})
+
+
+class PbxZadarmaSignature(models.Model):
+    """A Zadarma Signature seen, bound to the call id it first came with (see
+    pbx.call.event._zadarma_signature_fits)."""
+
+    _name = "pbx.zadarma.signature"
+    _description = "Zadarma Signature Seen"
+
+    connection_id = fields.Many2one("pbx.connection", required=True, ondelete="cascade")
+    signature = fields.Char(required=True)
+    callid = fields.Char("PBX Call ID", required=True)
+
+    _signature_connection_uniq = odoo_compat.Constraint(
+        "unique(connection_id, signature)",
+        "A Zadarma signature is bound to one call per connection.")
+
+    @api.autovacuum
+    def _gc_expired(self):
+        """Forget bindings the freshness check has outlived (kept while the check is off)."""
+        limit = fields.Datetime.now() - timedelta(days=SIGNATURE_RETENTION_DAYS)
+        self.search([("create_date", "<", limit),
+                     ("connection_id.zadarma_max_event_age", ">", 0)]).unlink()
 
 
 class PbxCall(models.Model):

@@ -22,3 +22,9 @@ from . import test_phonebook_export
 from . import test_yeastar
 from . import test_zadarma
 from . import test_threecx
+from . import test_hostile_journal
+from . import test_hostile_popup
+from . import test_hostile_zadarma
+from . import test_hostile_connection_access
+from . import test_hostile_request_edge
+from . import test_odoo_compat

@@ -186,7 +186,8 @@ class TestPopup(PbxHttpCase):
                                     email="brandon@example.com")
         stage = self.env["crm.stage"].search([], limit=1)
         opportunity = self.make_lead("Office Design", type="opportunity", partner_id=company.id,
-                                     expected_revenue=1000, stage_id=stage.id)
+                                     expected_revenue=1000, stage_id=stage.id,
+                                     user_id=self.salesperson.id)  # the popup shows what they may read
         earlier = self.call_out("0989464344", fields={"duration": 65, "status": "ANSWERED",
                                                       "calldate": "2024-01-15T10:00:00Z"})
         callid = self.new_callid()

@@ -9,6 +9,7 @@ from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 
 from ..lib import extension_binding as contract
 from ..lib import originate
+from ..models import odoo_compat
 from .fake_pbx import FakePbx, routed
 
 MANAGER_GROUPS = "base.group_user,pbx_callcenter.pbx_callcenter_group_manager"
@@ -362,7 +363,8 @@ class TestExtensionBindingTour(HttpCase):
     def test_menu_is_for_managers(self):
         menu = self.env.ref("pbx_callcenter.pbx_extension_binding_menu")
         self.assertEqual(menu.parent_id, self.env.ref("pbx_callcenter.pbx_callcenter_menu_config"))
-        self.assertEqual(menu.groups_id, self.env.ref("pbx_callcenter.pbx_callcenter_group_manager"))
+        self.assertEqual(odoo_compat.record_groups(menu),
+                         self.env.ref("pbx_callcenter.pbx_callcenter_group_manager"))
         self.assertEqual(menu.action.tag, "pbx_callcenter.extension_binding")
 
     def test_an_admin_binds_an_extension_on_the_screen(self):

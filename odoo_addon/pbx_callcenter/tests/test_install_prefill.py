@@ -3,6 +3,7 @@ import datetime
 from odoo.tests import TransactionCase, tagged
 
 from .. import hooks
+from ..models.odoo_compat import PHONE_FIELDS
 from .common import NUMBER_FORMATS
 
 # What users type, and what they should not: every one must get the key the ORM gives it.
@@ -13,6 +14,8 @@ PHONES = NUMBER_FORMATS + [
     "1" * 40, "0989464344 ext 12", "tel:+84989464344", "\t+84\n989 464 344",
 ]
 COUNTRIES = ["base.vn", "base.us", "base.fr", None]
+#: The key columns, in the order of the number fields (phone, and mobile before Odoo 19).
+KEYS = [column for _source, column in hooks.KEY_FIELDS]
 
 
 @tagged("post_install", "-at_install")
@@ -29,7 +32,7 @@ class TestInstallPrefill(TransactionCase):
             mobile = PHONES[(i * 7 + 3) % len(PHONES)] if i % 3 else False
             for xmlid, vals in ((country, partner_vals), (other, lead_vals)):
                 vals.append({
-                    "name": f"Prefill {i}", "phone": number, "mobile": mobile,
+                    "name": f"Prefill {i}", **dict(zip(PHONE_FIELDS, (number, mobile))),
                     "country_id": cls.env.ref(xmlid).id if xmlid else False,
                 })
         cls.partners = cls.env["res.partner"].create(partner_vals)
@@ -38,20 +41,20 @@ class TestInstallPrefill(TransactionCase):
 
     def _stored_keys(self, records):
         self.env.cr.execute(
-            f"SELECT id, pbx_phone_key, pbx_mobile_key FROM {records._table} WHERE id = ANY(%s)",
-            [records.ids])
-        return {rid: (phone_key, mobile_key) for rid, phone_key, mobile_key in self.env.cr.fetchall()}
+            f"SELECT id, {', '.join(KEYS)} FROM {records._table} WHERE id = ANY(%s)", [records.ids])
+        return {rid: tuple(keys) for rid, *keys in self.env.cr.fetchall()}
 
     def _wipe_keys(self, records, value=None):
         self.env.cr.execute(
-            f"UPDATE {records._table} SET pbx_phone_key = %s, pbx_mobile_key = %s WHERE id = ANY(%s)",
-            [value, value, records.ids])
-        records.invalidate_recordset(["pbx_phone_key", "pbx_mobile_key"])
+            f"UPDATE {records._table} SET {', '.join(f'{key} = %s' for key in KEYS)} "
+            "WHERE id = ANY(%s)", [*(value for _key in KEYS), records.ids])
+        records.invalidate_recordset(KEYS)
 
     def _assert_fill_matches_the_compute(self, records):
         expected = self._stored_keys(records)  # computed by the ORM at create(), flushed
         self.assertGreater(sum(1 for keys in expected.values() if keys[0]), len(records) // 2)
-        self.assertTrue(any(keys[1] for keys in expected.values()))
+        for position in range(1, len(KEYS)):  # a mobile key too, before Odoo 19
+            self.assertTrue(any(keys[position] for keys in expected.values()))
         self.assertTrue(any(keys[0] is None for keys in expected.values()))
         self._wipe_keys(records)
         read, written = hooks.fill_keys(
@@ -59,9 +62,9 @@ class TestInstallPrefill(TransactionCase):
         self.assertEqual(self._stored_keys(records), expected)
         self.env.cr.execute(
             f"SELECT count(*) FROM {records._table} WHERE id = ANY(%s) "
-            "AND (phone IS NOT NULL OR mobile IS NOT NULL)", [records.ids])
+            f"AND ({' OR '.join(f'{field} IS NOT NULL' for field in PHONE_FIELDS)})", [records.ids])
         self.assertEqual(read, self.env.cr.fetchone()[0])  # rows with no number are skipped
-        self.assertEqual(written, sum(1 for keys in expected.values() if keys != (None, None)))
+        self.assertEqual(written, sum(1 for keys in expected.values() if any(keys)))
 
     def test_bulk_fill_gives_contacts_the_keys_the_orm_computes(self):
         self._assert_fill_matches_the_compute(self.partners)
@@ -81,11 +84,12 @@ class TestInstallPrefill(TransactionCase):
     def test_key_rows_reads_a_national_number_through_the_row_country_like_the_compute(self):
         rows = [(1, "0989464344", None, "VN"), (2, "0989464344", "(212) 555-0100", "US"),
                 (3, "0989464344", None, None), (4, None, "+33 6 12 34 56 78", "")]
+        rows = [(rid, *numbers[:len(PHONE_FIELDS)], code) for rid, *numbers, code in rows]
         partners = self.env["res.partner"].create([
-            {"name": f"Row {rid}", "phone": ph or False, "mobile": mob or False,
+            {"name": f"Row {rid}", **{field: n or False for field, n in zip(PHONE_FIELDS, numbers)},
              "country_id": self.env["res.country"].search([("code", "=", code)]).id if code else False}
-            for rid, ph, mob, code in rows])
-        computed = [(p.pbx_phone_key or None, p.pbx_mobile_key or None) for p in partners]
+            for rid, *numbers, code in rows])
+        computed = [tuple(p[key] or None for key in KEYS) for p in partners]
         self.assertEqual([keys[1:] for keys in hooks.key_rows(rows)], computed)
         self.assertEqual(computed[0][0], "44346498948")
         self.assertNotEqual(computed[0][0], computed[2][0])  # no country: raw digits
@@ -102,8 +106,8 @@ class TestInstallPrefill(TransactionCase):
                 SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
                  WHERE a.attrelid = %s::regclass AND a.attname LIKE 'pbx\\_%%\\_key'""", [table])
             # the type Odoo gives a Char: _auto_init finds nothing to convert or recompute
-            self.assertEqual(dict(self.env.cr.fetchall()), {
-                "pbx_phone_key": "character varying", "pbx_mobile_key": "character varying"})
+            self.assertEqual(dict(self.env.cr.fetchall()),
+                             {key: "character varying" for key in KEYS})
 
     def test_rows_written_during_the_install_are_rekeyed_and_no_older_row(self):
         recent, old = self.partners[:3], self.partners[3:6]
@@ -118,4 +122,5 @@ class TestInstallPrefill(TransactionCase):
         after = self._stored_keys(recent | old)
         self.assertEqual({rid: after[rid] for rid in recent.ids},
                          {rid: expected[rid] for rid in recent.ids})
-        self.assertEqual({rid: after[rid] for rid in old.ids}, {rid: ("0", "0") for rid in old.ids})
+        self.assertEqual({rid: after[rid] for rid in old.ids},
+                         {rid: ("0",) * len(KEYS) for rid in old.ids})

@@ -1,6 +1,7 @@
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 
+from .. import hooks
 from ..lib import phone
 
 
@@ -33,23 +34,23 @@ class TestLookupIndex(TransactionCase):
         self.env.cr.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [table])
         definitions = dict(self.env.cr.fetchall())
-        for column in ("pbx_phone_key", "pbx_mobile_key"):
+        for _source, column in hooks.KEY_FIELDS:
             self.assertIn(
                 f"({column} text_pattern_ops) WHERE ({column} IS NOT NULL)",
                 definitions.get(f"{table}_{column}_pattern_index", ""))
 
     def _domains(self):
         exact, tail = phone.lookup_keys("+84989464344", "VN", 9)
-        yield "exact", ["|", ("pbx_phone_key", "=", exact), ("pbx_mobile_key", "=", exact)]
-        yield "tail", ["|", ("pbx_phone_key", "=like", tail + "%"),
-                       ("pbx_mobile_key", "=like", tail + "%")]
+        Partner = self.env["res.partner"]
+        yield "exact", Partner._pbx_key_domain("=", exact)
+        yield "tail", Partner._pbx_key_domain("=like", tail + "%")
 
     def _assert_lookup_is_indexed(self, model):
         self._assert_key_indexes(self.env[model]._table)
         for kind, domain in self._domains():
             plan = self._plan(model, domain)
-            self.assertRegex(plan, r"Index Cond: .*pbx_phone_key", f"{kind}:\n{plan}")
-            self.assertRegex(plan, r"Index Cond: .*pbx_mobile_key", f"{kind}:\n{plan}")
+            for _source, column in hooks.KEY_FIELDS:
+                self.assertRegex(plan, rf"Index Cond: .*{column}", f"{kind}:\n{plan}")
             self.assertNotIn("Seq Scan", plan, f"{kind}:\n{plan}")
 
     def test_contact_lookup_by_exact_and_last_digits_uses_the_key_indexes(self):
@@ -60,11 +61,17 @@ class TestLookupIndex(TransactionCase):
 
     def test_stored_keys_follow_phone_edits_whatever_the_formatting(self):
         partner = self.env["res.partner"].create({
-            "name": "Key Test", "phone": "(098) 946-4344",
-            "country_id": self.env.ref("base.vn").id,
+            "name": "Key Test", "country_id": self.env.ref("base.vn").id,
         })
-        self.assertEqual(partner.pbx_phone_key, "44346498948")
-        self.assertFalse(partner.pbx_mobile_key)
-        partner.write({"phone": False, "mobile": "0084 98 946 4344"})
-        self.assertFalse(partner.pbx_phone_key)
-        self.assertEqual(partner.pbx_mobile_key, "44346498948")
+        for source, column in hooks.KEY_FIELDS:  # phone, and mobile before Odoo 19
+            with self.subTest(field=source):
+                partner.write({field: False for field, _column in hooks.KEY_FIELDS})
+                self.assertFalse(partner[column])
+                partner.write({source: "(098) 946-4344"})
+                self.assertEqual(partner[column], "44346498948")
+                partner.write({source: "0084 98 946 4344"})
+                self.assertEqual(partner[column], "44346498948")
+                partner.write({source: "0084 98 946 4300"})
+                self.assertEqual(partner[column], "00346498948")
+                self.assertEqual([partner[other] for _source, other in hooks.KEY_FIELDS
+                                  if other != column], [False] * (len(hooks.KEY_FIELDS) - 1))

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from odoo.tests import tagged
 
 from ..lib import contract
-from .common import _DEFAULT, E164, NUMBER_FORMATS, PbxHttpCase
+from .common import _DEFAULT, E164, NUMBER_FORMATS, PbxHttpCase, number_vals
 
 LOOKUP_KEYS = {"ok", "number", "e164", "found", "record", "caller_name", "company", "email",
                "url", "owner", "blocked"}
@@ -83,7 +83,8 @@ class TestLookupCaller(ReadRouteCase):
                                            "extension": "101"})
 
     def test_a_company_is_found_as_its_own_company(self):
-        company = self.make_partner("Azure Interior", is_company=True, mobile="+84 98 946 43 44")
+        company = self.make_partner("Azure Interior", is_company=True,
+                                   **number_vals(mobile="+84 98 946 43 44"))
         answer = self.lookup("+84989464344")
         self.assertEqual(answer["record"]["id"], company.id)
         self.assertEqual((answer["caller_name"], answer["company"]), ("Azure Interior", "Azure Interior"))
@@ -240,7 +241,8 @@ class TestCallerNameRoute(ReadRouteCase):
                 self.assertPlainText(response, 200, "Brandon Freeman")
 
     def test_a_lead_answers_its_contact_name(self):
-        self.make_lead("Office chairs", contact_name="Lena Lead", mobile="+84989464344")
+        self.make_lead("Office chairs", contact_name="Lena Lead",
+                       **number_vals(mobile="+84989464344"))
         self.assertPlainText(self.fetch("caller_name", {"number": "0989464344"}), 200, "Lena Lead")
 
     def test_a_name_that_would_break_a_sip_display_name_is_cleaned_and_cut(self):

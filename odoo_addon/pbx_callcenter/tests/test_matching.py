@@ -4,7 +4,7 @@ from datetime import datetime
 
 from odoo.tests import tagged
 
-from .common import E164, NUMBER_FORMATS, PbxHttpCase, fixture_cases
+from .common import E164, NUMBER_FORMATS, PbxHttpCase, fixture_cases, number_vals
 
 
 @tagged("post_install", "-at_install")
@@ -37,7 +37,7 @@ class TestMatching(PbxHttpCase):
         self.assertAllFormatsMatch(partner)
 
     def test_every_number_format_matches_a_contact_by_mobile_stored_internationally(self):
-        partner = self.make_partner("Mobile Contact", mobile="+84 98 946 4344")
+        partner = self.make_partner("Mobile Contact", **number_vals(mobile="+84 98 946 4344"))
         self.assertAllFormatsMatch(partner)
 
     def test_every_number_format_matches_a_lead_by_phone(self):
@@ -45,7 +45,7 @@ class TestMatching(PbxHttpCase):
         self.assertAllFormatsMatch(lead)
 
     def test_every_number_format_matches_a_lead_by_mobile(self):
-        lead = self.make_lead("Lead by mobile", mobile="+84 98 946 4344")
+        lead = self.make_lead("Lead by mobile", **number_vals(mobile="+84 98 946 4344"))
         self.assertAllFormatsMatch(lead)
 
     def test_a_company_is_matched(self):
@@ -84,12 +84,13 @@ class TestMatching(PbxHttpCase):
 
     def test_the_oldest_of_two_contacts_wins(self):
         oldest = self.make_partner("First Contact", phone="+84989464344")
-        self.make_partner("Second Contact", mobile="0989464344", country_id=self.vn.id)
+        self.make_partner("Second Contact", country_id=self.vn.id,
+                          **number_vals(mobile="0989464344"))
         self.assertEqual(self.matched("0989464344"), ("res.partner", oldest.id))
 
     def test_the_newest_of_two_leads_wins(self):
         self.make_lead("First Lead", phone="+84989464344")
-        newest = self.make_lead("Second Lead", mobile="+84989464344")
+        newest = self.make_lead("Second Lead", **number_vals(mobile="+84989464344"))
         self.assertEqual(self.matched("0989464344"), ("crm.lead", newest.id))
 
     # ---- what must not match ----------------------------------------------------------------

@@ -10,7 +10,7 @@ from odoo.tools import mute_logger
 
 from ..lib import contract, threecx
 from ..lib import threecx_template as tpl
-from .common import _DEFAULT, E164, PbxHttpCase
+from .common import _DEFAULT, E164, PbxHttpCase, entry_numbers, number_vals
 
 XML = tpl.read_template()
 SCENARIOS = tpl.scenarios(XML)
@@ -116,8 +116,9 @@ class TestThreecxLookup(ThreecxCase):
 
     def test_a_contact_of_a_company_is_shown_with_first_last_and_company_names(self):
         company = self.make_partner("Azure Interior", is_company=True)
-        partner = self.make_partner("Brandon Freeman", parent_id=company.id, phone="0989 464 344",
-                                    mobile="+84 912 345 678", email="brandon@azure.example")
+        partner = self.make_partner("Brandon Freeman", parent_id=company.id,
+                                    email="brandon@azure.example",
+                                    **number_vals("0989 464 344", "+84 912 345 678"))
         answer = self.json_of(LOOKUP)
         self.assertEqual((answer["found"], answer["blocked"], len(answer["contacts"])),
                          (True, False, 1))
@@ -125,8 +126,9 @@ class TestThreecxLookup(ThreecxCase):
         self.assertEqual(shown["ContactID"], f"partner-{partner.id}")
         self.assertEqual((shown["FirstName"], shown["LastName"], shown["CompanyName"]),
                          ("Brandon", "Freeman", "Azure Interior"))
+        numbers = entry_numbers(E164, "+84912345678")
         self.assertEqual((shown["Email"], shown["PhoneBusiness"], shown["PhoneMobile"]),
-                         ("brandon@azure.example", E164, "+84912345678"))
+                         ("brandon@azure.example", numbers["phone"], numbers["mobile"] or ""))
         self.assertEqual((shown["EntityId"], shown["EntityType"]),
                          (f"partner-{partner.id}", "Contacts"))
         self.assertIn(f"model=res.partner&id={partner.id}", shown["ContactUrl"])

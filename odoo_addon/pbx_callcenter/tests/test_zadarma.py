@@ -280,11 +280,14 @@ class TestZadarma(PbxHttpCase):
         self.assertEqual((status, body), (200, {"caller_name": "Nguyễn Văn An", "redirect": "102",
                                                 "return_timeout": 20}))
         self.connection.zadarma_return_timeout = 0
-        self.assertEqual(self.start(self.new_pbx_call_id())[1]["return_timeout"], 0)
+        # other calls: another call_start (one signature signs one call, whatever its call id)
+        another_call = self.call_start(-timedelta(minutes=1))
+        self.assertEqual(self.start(self.new_pbx_call_id(), call_start=another_call)[1]["return_timeout"], 0)
         timings = []
-        for _ in range(10):
+        for minutes in range(2, 12):
             started = time.monotonic()
-            self.assertEqual(self.start(self.new_pbx_call_id())[1]["redirect"], "102")
+            self.assertEqual(self.start(self.new_pbx_call_id(), call_start=self.call_start(
+                -timedelta(minutes=minutes)))[1]["redirect"], "102")
             timings.append((time.monotonic() - started) * 1000)
         timings.sort()
         _logger.info("NOTIFY_START with routing, 10 requests: median %.1f ms, max %.1f ms",
@@ -300,7 +303,8 @@ class TestZadarma(PbxHttpCase):
         self.env["phone.blacklist"].sudo()._add([E164])
         self.assertEqual(self.start(self.new_pbx_call_id())[:2], (200, {"redirect": "blacklist"}))
         self.connection.zadarma_reject_blocked = False
-        self.assertEqual(self.start(self.new_pbx_call_id())[:2], (200, {}))
+        another_call = self.call_start(-timedelta(minutes=1))  # one signature signs one call
+        self.assertEqual(self.start(self.new_pbx_call_id(), call_start=another_call)[:2], (200, {}))
 
     def test_routing_settings_are_validated(self):
         for value in (1, 2, -5, 100000):
@@ -364,9 +368,10 @@ class TestZadarma(PbxHttpCase):
         self.assertCounts(before)
 
     def test_the_token_of_a_connection_that_is_not_zadarma_is_refused(self):
+        # like a wrong token: a token opens only the routes of its connection's kind
         self.connection.sudo().kind = "generic"
         status, body, _response = self.internal(self.new_pbx_call_id())
-        self.assertError(status, body, "forbidden")
+        self.assertError(status, body, "unauthorized")
 
     def test_a_disabled_integration_answers_503(self):
         self.connection.enabled = False

@@ -42,6 +42,40 @@ def in_test_mode(registry):
     return registry.in_test_mode()
 
 
+def check_access(records, operation):
+    """AccessError unless the environment's user may `operation` ("read", "write"...) these very
+    records: access rights and record rules (`check_access` from 18, two calls on 17)."""
+    if ODOO_MAJOR >= 18:
+        records.check_access(operation)
+    else:
+        records.check_access_rights(operation)
+        records.check_access_rule(operation)
+
+
+def may_access(model, operation):
+    """Whether the environment's user has the access right `operation` on `model` at all."""
+    if ODOO_MAJOR >= 18:
+        return model.browse().has_access(operation)
+    return model.check_access_rights(operation, raise_exception=False)
+
+
+def filtered_access(records, operation):
+    """The part of `records` the environment's user may `operation` (rights and record rules)."""
+    if not records or not may_access(records, operation):
+        return records.browse()
+    if ODOO_MAJOR >= 18:
+        return records._filtered_access(operation)
+    return records._filter_access_rules(operation)
+
+
+def user_in_groups(env, groups):
+    """Whether the environment's user is in one of `groups` ("module.xmlid,..." as in a field's
+    `groups`): `res.users.has_groups` from 18, `user_has_groups` on 17."""
+    if ODOO_MAJOR >= 18:
+        return env.user.has_groups(groups)
+    return env["res.users"].user_has_groups(groups)
+
+
 def mobile(record):
     """The mobile number of a contact or lead; none on Odoo 19 (`phone` is its only number)."""
     return record["mobile"] if "mobile" in PHONE_FIELDS else False

@@ -408,7 +408,7 @@ class PbxCall(models.Model):
         recipient = recipient or self.user_id or self.env.user
         viewer_env = self._popup_viewer_env(recipient)
         record = self._record()
-        visible = _readable(record.with_env(viewer_env))
+        visible = odoo_compat.filtered_access(record.with_env(viewer_env), "read")
         caller = None
         if record:
             caller = self._popup_caller(record) if visible else self._popup_hidden_caller(record)
@@ -468,7 +468,7 @@ class PbxCall(models.Model):
         if not record:
             return []
         Lead = viewer_env["crm.lead"]
-        if not _may_read(Lead):
+        if not odoo_compat.may_access(Lead, "read"):
             return []
         if record._name == "crm.lead":
             leads = record.with_env(viewer_env)
@@ -488,7 +488,7 @@ class PbxCall(models.Model):
     def _popup_last_calls(self, viewer_env):
         """The number's other calls in this company that the viewer may read."""
         Call = viewer_env[self._name]
-        if not self.phone_key or not _may_read(Call):
+        if not self.phone_key or not odoo_compat.may_access(Call, "read"):
             return []
         calls = Call.search(
             [("phone_key", "=like", self._number_tail() + "%"), ("id", "!=", self.id),
@@ -521,22 +521,6 @@ class PbxCall(models.Model):
         for call in self:
             self.env["phone.blacklist"].sudo()._add([call.phone_e164 or call.phone])
         self.write({"blocked": True})
-
-
-def _may_read(model):
-    """Whether the environment's user may read records of `model` at all (access rights)."""
-    if hasattr(type(model), "has_access"):  # Odoo 18
-        return model.browse().has_access("read")
-    return model.check_access_rights("read", raise_exception=False)
-
-
-def _readable(records):
-    """The part of `records` their environment's user may read (access rights, record rules)."""
-    if not records or not _may_read(records):
-        return records.browse()
-    if hasattr(type(records), "_filtered_access"):  # Odoo 18
-        return records._filtered_access("read")
-    return records._filter_access_rules("read")
 
 
 def _format_seconds(seconds):

@@ -6,6 +6,7 @@ may edit the call (their own call, or a manager), then do the one privileged cha
 from odoo import _, models
 from odoo.exceptions import UserError
 
+from . import odoo_compat
 from .pbx_call import POPUP_NOTIFICATION
 
 
@@ -52,13 +53,8 @@ class PbxCall(models.Model):
 
     def _check_popup_access(self):
         """AccessError unless the current user may edit these calls (record rules included)."""
-        if self.env.su:
-            return
-        if hasattr(type(self), "check_access"):  # Odoo 18
-            self.check_access("write")
-        else:
-            self.check_access_rights("write")
-            self.check_access_rule("write")
+        if not self.env.su:
+            odoo_compat.check_access(self, "write")
 
     def _popup_number(self):
         if self._record():

@@ -139,13 +139,8 @@ class PbxConnection(models.Model):
         """AccessError unless the current user may `operation` ("read", "write"...) these very
         records: access rights and record rules (another company's connection is refused).
         Nothing to check under sudo."""
-        if self.env.su:
-            return
-        if hasattr(models.BaseModel, "check_access"):  # Odoo 18
-            self.check_access(operation)
-        else:
-            self.check_access_rights(operation)
-            self.check_access_rule(operation)
+        if not self.env.su:
+            odoo_compat.check_access(self, operation)
 
     @api.model
     def _fields_denied(self, names=None):
@@ -153,12 +148,10 @@ class PbxConnection(models.Model):
         the admin-only settings, read from each field's own `groups`. Empty under sudo."""
         if self.env.su:
             return set()
-        user = self.env.user
-        in_groups = user.has_groups if hasattr(user, "has_groups") else self.user_has_groups
         return {
             name for name in (self._fields if names is None else names)
             if name in self._fields and self._fields[name].groups
-            and not in_groups(self._fields[name].groups)
+            and not odoo_compat.user_in_groups(self.env, self._fields[name].groups)
         }
 
     @api.model

@@ -7,11 +7,12 @@
 #
 # For each Odoo tree (default /opt/odoo/17.0, /opt/odoo/18.0 and /opt/odoo/19.0, those present):
 # install the module in a fresh database without demo data (--without-demo=all; =True on 19), then
-# `odoo-bin --i18n-export --modules=pbx_callcenter`.
+# `odoo-bin --i18n-export --modules=pbx_callcenter` (`odoo-bin i18n export pbx_callcenter` on 19).
 # Odoo's extractor reads the Python (`_()`, `_lt()`), the data/views XML, the widget bundle
 # static/src/pbx_callcenter.bundle.js (literal `_t("…")` calls: scripts/build_lib.mjs must keep
 # identifiers unminified) and the OWL templates static/src/**/*.xml. The shipped .pot is the union
-# of the exports (17, 18 and 19 differ only by 17's `#, python-format` flags, which are kept).
+# of the exports: 17 adds `#, python-format` flags, 19 lacks the terms of the mobile fields (it has
+# no `mobile`) and adds references such as the groups' privilege; all of it is kept.
 #
 # Every .po is then merged with the .pot: references and comments come from the .pot, existing
 # translations are kept, new msgids get an empty msgstr, msgids gone from the .pot are dropped.
@@ -56,7 +57,6 @@ if command -v node >/dev/null && [[ -f "$REPO/scripts/build.mjs" ]]; then
     fi
 fi
 
-printf '[options]\n' >"$WORK/odoo.conf"
 POTS=()
 port="$(free_port 8961)"
 for src in ${ODOO_SRCS:-/opt/odoo/17.0 /opt/odoo/18.0 /opt/odoo/19.0}; do
@@ -65,7 +65,9 @@ for src in ${ODOO_SRCS:-/opt/odoo/17.0 /opt/odoo/18.0 /opt/odoo/19.0}; do
     db="pbx_i18n${major}_$("$PY" -c 'import secrets; print(secrets.token_hex(4))')"
     DBS+=("$db")
     log="$WORK/odoo$major.log"
-    common=(--config="$WORK/odoo.conf" --addons-path="$(odoo_addons_path "$src"),$ADDONS"
+    conf="$WORK/odoo$major.conf"   # 19's `i18n export` reads the addons path from here only
+    printf '[options]\naddons_path = %s\n' "$(odoo_addons_path "$src"),$ADDONS" >"$conf"
+    common=(--config="$conf" --addons-path="$(odoo_addons_path "$src"),$ADDONS"
             -d "$db" --db-filter="^${db}\$" --stop-after-init --max-cron-threads=0
             --http-interface=127.0.0.1 --http-port="$port")
     echo "== Odoo $major ($src): install $MODULE in $db"
@@ -77,7 +79,12 @@ for src in ${ODOO_SRCS:-/opt/odoo/17.0 /opt/odoo/18.0 /opt/odoo/19.0}; do
     fi
     echo "== Odoo $major: export"
     pot="$WORK/odoo$major.pot"
-    if ! (cd "$src" && "$PY" odoo-bin "${common[@]}" --i18n-export="$pot" --modules="$MODULE" </dev/null) >>"$log" 2>&1 \
+    if [[ "$major" -ge 19 ]]; then   # 19 moved the export from the server options to a subcommand
+        export_cmd=(i18n export --config="$conf" -d "$db" --output="$pot" "$MODULE")
+    else
+        export_cmd=("${common[@]}" --i18n-export="$pot" --modules="$MODULE")
+    fi
+    if ! (cd "$src" && "$PY" odoo-bin "${export_cmd[@]}" </dev/null) >>"$log" 2>&1 \
         || [[ ! -s "$pot" ]]; then
         echo "ERROR: Odoo $major could not export the terms; last lines of $log:"
         tail -n 30 "$log"
@@ -108,7 +115,7 @@ def key(entry):
 
 merged = polib.POFile(wrapwidth=WRAP)
 merged.metadata = {
-    "Project-Id-Version": "Odoo Server 17.0/18.0 - %s" % module,
+    "Project-Id-Version": "Odoo Server 17.0/18.0/19.0 - %s" % module,
     "Report-Msgid-Bugs-To": "",
     "Last-Translator": "",
     "Language-Team": "",

@@ -1,6 +1,6 @@
 """The shipped translations: complete, well-formed, and loaded by Odoo into fields, views and code.
 
-i18n/pbx_callcenter.pot is exported by scripts/i18n_export.sh (Odoo's own extractor on 17 and 18:
+i18n/pbx_callcenter.pot is exported by scripts/i18n_export.sh (Odoo's own extractor on 17, 18 and 19:
 Python, data XML, the widget bundle's `_t("…")` calls and the OWL templates); every language
 listed in LANGUAGES must translate each of its msgids.
 """

@@ -9,7 +9,8 @@
 #
 # Environment:
 #   PBX_ODOO_URL + PBX_ODOO_DB   use that running Odoo (one version) instead of starting any
-#   ODOO_SRC=/path/to/odoo       bench that Odoo only (default: /opt/odoo/17.0 and /opt/odoo/18.0)
+#   ODOO_SRC=/path/to/odoo       bench that Odoo only (default: /opt/odoo/17.0, 18.0 and 19.0, those
+#                                present)
 #   BENCH_CALLS=N                calls per latency bench (default 30)
 #   ODOO_PYTHON                  interpreter for odoo-bin (default /usr/bin/python3)
 #   BENCH_BIG=1 (or --big)       also scripts/benchmark_install.py per version: install, upgrade,
@@ -61,7 +62,7 @@ elif [[ -n "${PBX_ODOO_URL:-}" && -n "${PBX_ODOO_DB:-}" ]]; then
 else
     SRCS=()
     if [[ -n "${ODOO_SRC:-}" ]]; then SRCS=("$ODOO_SRC"); else
-        for d in /opt/odoo/17.0 /opt/odoo/18.0; do [[ -f "$d/odoo-bin" ]] && SRCS+=("$d"); done
+        for d in /opt/odoo/17.0 /opt/odoo/18.0 /opt/odoo/19.0; do [[ -f "$d/odoo-bin" ]] && SRCS+=("$d"); done
     fi
     [[ ${#SRCS[@]} -eq 0 ]] && { echo "FAILED: no Odoo source for the live benches (set ODOO_SRC)"; exit 1; }
     for src in "${SRCS[@]}"; do
@@ -74,8 +75,8 @@ else
         echo "==================== live: Odoo $major ($db, port $port, log $log) ===================="
         printf '[options]\n' >"$RUN_DIR/odoo$major.conf"
         if ! (cd "$src" && "$PY" odoo-bin --config="$RUN_DIR/odoo$major.conf" --addons-path="$addons" \
-                -d "$db" -i pbx_callcenter --without-demo=all --stop-after-init \
-                --http-port="$port" --max-cron-threads=0 </dev/null >"$log" 2>&1); then
+                -d "$db" -i pbx_callcenter "$(odoo_without_demo "$major")" --stop-after-init \
+                --http-interface=127.0.0.1 --http-port="$port" --max-cron-threads=0 </dev/null >"$log" 2>&1); then
             echo "FAILED: installing pbx_callcenter on Odoo $major (see $log)"
             FAILED=$((FAILED + 1)); dropdb --if-exists "$db" 2>/dev/null; continue
         fi
@@ -98,7 +99,10 @@ fi
 
 # ---- opt-in: 1.2M rows -----------------------------------------------------------------------
 if [[ "${BENCH_BIG:-0}" == 1 ]]; then
-    BIG_SRCS=("${ODOO_SRC:-/opt/odoo/17.0}"); [[ -z "${ODOO_SRC:-}" ]] && BIG_SRCS+=(/opt/odoo/18.0)
+    BIG_SRCS=("${ODOO_SRC:-/opt/odoo/17.0}")
+    if [[ -z "${ODOO_SRC:-}" ]]; then
+        for d in /opt/odoo/18.0 /opt/odoo/19.0; do [[ -f "$d/odoo-bin" ]] && BIG_SRCS+=("$d"); done
+    fi
     for src in "${BIG_SRCS[@]}"; do
         echo "==================== big: Odoo $(odoo_major "$src") ===================="
         "$PY" scripts/benchmark_install.py --odoo "$src" \

@@ -38,6 +38,7 @@ journaled twice, the second time as a duplicate. Exit 1 on any non-2xx answer, a
 failing after its retries, or a failed check.
 """
 import http.client
+import http.cookiejar
 import json
 import os
 import random
@@ -125,28 +126,37 @@ def odoo_source():
 # Setup: admin JSON-RPC on the given server
 # ---------------------------------------------------------------------------------------------
 
-def jsonrpc(service, method, *args):
-    body = json.dumps({"jsonrpc": "2.0", "method": "call",
-                       "params": {"service": service, "method": method, "args": args}}).encode()
-    request = urllib.request.Request(f"{URL}/jsonrpc", data=body,
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=300) as response:
-        reply = json.loads(response.read())
-    if reply.get("error"):
-        error = reply["error"]
-        raise RuntimeError(f"{service}.{method}: "
-                           f"{(error.get('data') or {}).get('message') or error.get('message')}")
-    return reply["result"]
-
-
 class Admin:
+    """A web session (the web client's JSON-RPC routes: /jsonrpc is deprecated on Odoo 19)."""
+
     def __init__(self):
-        self.uid = jsonrpc("common", "login", DB, LOGIN, PASSWORD)
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        result = self.call("/web/session/authenticate",
+                           {"db": DB, "login": LOGIN, "password": PASSWORD})
+        self.uid = result and result.get("uid")
         if not self.uid:
             raise SystemExit(f"cannot log in as {LOGIN} on {DB}")
 
+    def call(self, path, params):
+        body = json.dumps({"jsonrpc": "2.0", "method": "call", "params": params}).encode()
+        request = urllib.request.Request(URL + path, data=body,
+                                         headers={"Content-Type": "application/json"})
+        with self.opener.open(request, timeout=300) as response:
+            reply = json.loads(response.read())
+        if reply.get("error"):
+            error = reply["error"]
+            message = (error.get("data") or {}).get("message") or error.get("message")
+            raise RuntimeError(f"{path}: {message}")
+        return reply.get("result")
+
     def kw(self, model, method, args, **kwargs):
-        return jsonrpc("object", "execute_kw", DB, self.uid, PASSWORD, model, method, args, kwargs)
+        return self.call(f"/web/dataset/call_kw/{model}/{method}",
+                         {"model": model, "method": method, "args": args, "kwargs": kwargs})
+
+    def has_fields(self, model, names):
+        """Which of `names` `model` has (e.g. no `mobile` and `group_ids` on Odoo 19)."""
+        return set(self.kw(model, "fields_get", [names], attributes=["type"]))
 
     def xmlid(self, module, name):
         rows = self.kw("ir.model.data", "search_read",
@@ -163,6 +173,8 @@ class Numbers:
             (row["id"], row["code"]) for row in admin.kw(
                 "res.country", "search_read", [[["code", "in", list(CC)]]], fields=["code"])))
         self.vn = countries["VN"]
+        # a third of the numbers stored as mobiles, where contacts have one (not on Odoo 19)
+        mobiles = "mobile" in admin.has_fields("res.partner", ["mobile"])
         self.known = []  # (number as the PBX sends it, partner id)
         used = set()
         batch = []
@@ -182,7 +194,7 @@ class Numbers:
             stored = format_number(rng, country, nsn)
             # a Vietnamese PBX sends local numbers nationally, foreign ones internationally
             sent = "0" + nsn if country == "VN" else "+" + CC[country] + nsn
-            field = "mobile" if rng.random() < 0.3 else "phone"
+            field = "mobile" if rng.random() < 0.3 and mobiles else "phone"
             batch.append(({"name": f"Bench {tag} {len(self.known) + len(batch)}",
                            field: stored, "country_id": countries[country]}, sent))
             if len(batch) == 500:
@@ -210,9 +222,11 @@ def setup(admin, tag):
     started = time.monotonic()
     groups = [g for g in (admin.xmlid("pbx_callcenter", "pbx_callcenter_group_user"),
                           admin.xmlid("sales_team", "group_sale_salesman")) if g]
+    groups_field = "group_ids" if "group_ids" in admin.has_fields(
+        "res.users", ["groups_id", "group_ids"]) else "groups_id"
     user_id = admin.kw("res.users", "create", [{
         "name": f"Bench agent {tag}", "login": f"bench-ingest-{tag}",
-        "groups_id": [(4, g) for g in groups]}])
+        groups_field: [(4, g) for g in groups]}])
     partner_id = admin.kw("res.users", "read", [[user_id], ["partner_id"]])[0]["partner_id"][0]
     numbers = Numbers(admin, tag, CONTACTS, seed=int(tag, 16))
     connection = admin.kw("pbx.connection", "provision", [{

@@ -38,35 +38,44 @@ const RUN = `b${Date.now().toString(36)}`;
 const EXTENSION = `7${String(Date.now() % 1000).padStart(3, "0")}`;
 
 // -----------------------------------------------------------------------------
-// JSON-RPC as the admin
+// JSON-RPC as the admin, in a web session (/jsonrpc is deprecated on Odoo 19)
 // -----------------------------------------------------------------------------
 
+let sessionCookie = "";
+
 /**
- * @param {string} service
- * @param {string} method
- * @param {unknown[]} args
+ * @param {string} path
+ * @param {object} params
  * @returns {Promise<any>}
  */
-async function jsonrpc(service, method, args) {
-    const response = await fetch(`${BASE}/jsonrpc`, {
+async function jsonrpc(path, params) {
+    const response = await fetch(`${BASE}${path}`, {
         method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ jsonrpc: "2.0", method: "call", params: { service, method, args } }),
+        headers: { "Content-Type": "application/json", ...(sessionCookie ? { Cookie: sessionCookie } : {}) },
+        body: JSON.stringify({ jsonrpc: "2.0", method: "call", params }),
     });
+    const session = response.headers.getSetCookie().find((cookie) => cookie.startsWith("session_id="));
+    if (session) {
+        sessionCookie = session.split(";")[0];
+    }
     const body = await response.json();
     if (body.error) {
-        throw new Error(`${service}.${method}: ${body.error.data?.message ?? body.error.message}`);
+        throw new Error(`${path}: ${body.error.data?.message ?? body.error.message}`);
     }
     return body.result;
 }
 
-const uid = await jsonrpc("common", "login", [opts.db, opts.login, opts.password]);
-if (!uid) {
+const session = await jsonrpc("/web/session/authenticate", {
+    db: opts.db,
+    login: opts.login,
+    password: opts.password,
+});
+if (!session?.uid) {
     throw new Error(`cannot log in as ${opts.login} on ${opts.db}`);
 }
 /** @type {(model: string, method: string, args: unknown[], kwargs?: object) => Promise<any>} */
 const call = (model, method, args, kwargs = {}) =>
-    jsonrpc("object", "execute_kw", [opts.db, uid, opts.password, model, method, args, kwargs]);
+    jsonrpc(`/web/dataset/call_kw/${model}/${method}`, { model, method, args, kwargs });
 
 /** @param {string} module @param {string} name @returns {Promise<number>} */
 async function xmlid(module, name) {
@@ -84,11 +93,17 @@ const groups = [
     await xmlid("pbx_callcenter", "pbx_callcenter_group_user"),
     await xmlid("sales_team", "group_sale_salesman"),
 ];
+// a user's groups: `groups_id` before Odoo 19, `group_ids` from 19
+const groupsField = "group_ids" in (await call("res.users", "fields_get", [["groups_id", "group_ids"]], {
+    attributes: ["type"],
+}))
+    ? "group_ids"
+    : "groups_id";
 const userId = await call("res.users", "create", [{
     name: `Bench Salesperson ${RUN}`,
     login: SALES_LOGIN,
     password: SALES_LOGIN,
-    groups_id: groups.map((id) => [4, id]),
+    [groupsField]: groups.map((id) => [4, id]),
 }]);
 const connection = await call("pbx.connection", "provision", [{ name: `Bench PBX ${RUN}`, kind: "generic" }]);
 await call("pbx.extension", "create", [{ connection_id: connection.id, name: EXTENSION, user_id: userId }]);

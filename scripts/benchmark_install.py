@@ -91,13 +91,16 @@ class Odoo:
     def __init__(self, src, addons, port, workdir):
         self.src, self.addons, self.port = src, addons, port
         self.conf = os.path.join(workdir, "odoo.conf")
+        # no demo data: Odoo 19 reads a boolean (and warns on "all"), 17 and 18 a module list
+        self.without_demo = "--without-demo=" + ("True" if odoo_major(src) >= 19 else "all")
         with open(self.conf, "w") as f:
             f.write("[options]\n")  # never the user's ~/.odoorc
 
     def __call__(self, db, logfile, *args):
         return run([PY, "odoo-bin", "--config=" + self.conf, "--addons-path=" + self.addons,
-                    "-d", db, "--without-demo=all", "--stop-after-init", "--max-cron-threads=0",
-                    "--http-port=%d" % self.port, "--gevent-port=%d" % (self.port + 1)] + list(args),
+                    "-d", db, self.without_demo, "--stop-after-init", "--max-cron-threads=0",
+                    "--http-interface=127.0.0.1", "--http-port=%d" % self.port,
+                    "--gevent-port=%d" % (self.port + 1)] + list(args),
                    logfile, cwd=self.src)
 
 

@@ -10,7 +10,7 @@ Runs inside Odoo (registry + Environment, nothing committed) and times, per look
   (b) Odoo's own phone search: search([('phone_mobile_search', 'ilike', number)], limit=1) on
       res.partner then crm.lead (the same two tables ours covers), over --scan-n numbers;
   (c) the classic scan: REGEXP_REPLACE(phone|mobile, '[^0-9]', '', 'g') LIKE '%<last 8 digits>'
-      on res_partner then crm_lead, over --scan-n numbers.
+      on res_partner then crm_lead, over --scan-n numbers (phone only on Odoo 19: no mobile).
 (b) and (c) read every row of both tables per lookup, hence the smaller sample (--scan-n 0: ours
 only). (a) runs --rounds times over the same numbers and reports the round with the lowest p95,
 each round printed: on a machine shared with other processes, their load only ever adds time. --json writes every figure to FILE (benchmark_install.py reads it).
@@ -58,20 +58,27 @@ def main():
     sys.path.insert(0, args.odoo)
     sys.path.insert(0, HERE)
     import json
-    import odoo
     from odoo import api, SUPERUSER_ID
+    from odoo.modules.registry import Registry
+    from odoo.tools import config
     from seed_contacts import format_number, CC
 
-    odoo.tools.config.parse_config([
-        "--addons-path=%s,%s" % (os.path.join(args.odoo, "odoo", "addons"), os.path.abspath(ADDONS)),
-        "-d", args.db, "--log-level=warn"])
+    own = os.path.join(args.odoo, "odoo", "addons")  # Odoo's addons, nightly or git layout
+    base = own if os.path.isdir(os.path.join(own, "crm")) else "%s,%s" % (
+        os.path.join(args.odoo, "addons"), own)
+    config.parse_config([
+        "--addons-path=%s,%s" % (base, os.path.abspath(ADDONS)), "-d", args.db,
+        "--http-interface=127.0.0.1", "--log-level=warn"])
     from odoo.addons.pbx_callcenter.lib import phone
     import phonenumbers
 
     rng = random.Random(args.seed)
-    registry = odoo.registry(args.db)
+    registry = Registry(args.db)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
+        # the number fields: phone and mobile, phone only on Odoo 19
+        numbers = [f for f in ("phone", "mobile") if f in env["res.partner"]._fields]
+        columns = ", ".join("t.%s" % f for f in numbers)
         vn = env.ref("base.vn")
         conn = env["pbx.connection"].create({
             "name": "bench lookup", "country_id": vn.id, "tail_digits": 9,
@@ -83,15 +90,15 @@ def main():
         for table, share in (("res_partner", 0.8), ("crm_lead", 0.2)):
             want = int(n_hits * share) + 1
             cr.execute(f"""
-                SELECT t.id, t.phone, t.mobile, c.code FROM {table} t
+                SELECT t.id, c.code, {columns} FROM {table} t
                   TABLESAMPLE SYSTEM (2) LEFT JOIN res_country c ON c.id = t.country_id
-                 WHERE t.active AND (t.phone IS NOT NULL OR t.mobile IS NOT NULL)
+                 WHERE t.active AND coalesce({columns}) IS NOT NULL
                    AND t.id > 100 LIMIT {want * 3}""")
             rows = cr.fetchall()
             rng.shuffle(rows)
             got = 0
-            for rid, ph, mob, code in rows:
-                stored = rng.choice([x for x in (ph, mob) if x])
+            for rid, code, *stored_numbers in rows:
+                stored = rng.choice([x for x in stored_numbers if x])
                 pn = phone.normalize(stored, code)
                 if not pn.e164:
                     continue
@@ -123,13 +130,14 @@ def main():
             rec = Partner.search([("phone_mobile_search", "ilike", number)], limit=1)
             return rec or Lead.search([("phone_mobile_search", "ilike", number)], limit=1)
 
+        scan_where = " OR ".join(
+            "REGEXP_REPLACE(%s, '[^0-9]', '', 'g') LIKE '%%%%' || %%(digits)s" % f for f in numbers)
+
         def scan(number):
             digits = "".join(ch for ch in number if ch.isdigit())[-8:]
             for table in ("res_partner", "crm_lead"):
-                cr.execute(f"""SELECT id FROM {table}
-                    WHERE active AND (REGEXP_REPLACE(phone, '[^0-9]', '', 'g') LIKE '%%' || %s
-                       OR REGEXP_REPLACE(mobile, '[^0-9]', '', 'g') LIKE '%%' || %s) LIMIT 1""",
-                           (digits, digits))
+                cr.execute(f"SELECT id FROM {table} WHERE active AND ({scan_where}) LIMIT 1",
+                           {"digits": digits})
                 row = cr.fetchone()
                 if row:
                     return table, row[0]
@@ -162,7 +170,7 @@ def main():
         # ---- correctness of ours
         def record_numbers(rec):
             country = rec.country_id.code or None
-            return [phone.normalize(x, country) for x in (rec.phone, rec.mobile) if x]
+            return [phone.normalize(rec[f], country) for f in numbers if rec[f]]
 
         hits = found_same = found_tail = miss_total = miss_clean = 0
         for (kind, q, table, rid, e164), (_ms, rec) in zip(samples, t_ours):
@@ -183,15 +191,16 @@ def main():
         scan_hit_total = sum(1 for s in scan_samples if s[0] == "hit")
         # ---- the seeded keys are what the ORM computes (seeder parity)
         parity_total = parity_ok = 0
+        keys = ["pbx_%s_key" % f for f in numbers]
         for model, table in ((Partner, "res_partner"), (Lead, "crm_lead")):
-            cr.execute(f"SELECT id, pbx_phone_key, pbx_mobile_key FROM {table} "
+            cr.execute(f"SELECT id, {', '.join(keys)} FROM {table} "
                        "TABLESAMPLE SYSTEM (1) WHERE id > 100 LIMIT 300")
-            stored = {rid: (pk, mk) for rid, pk, mk in cr.fetchall()}
+            stored = {rid: tuple(row) for rid, *row in cr.fetchall()}
             recs = model.browse(list(stored))
             recs._compute_pbx_keys()  # into the cache only; rolled back below
             for rec in recs:
                 parity_total += 1
-                parity_ok += (rec.pbx_phone_key or None, rec.pbx_mobile_key or None) == stored[rec.id]
+                parity_ok += tuple(rec[k] or None for k in keys) == stored[rec.id]
         cr.rollback()  # the bench connection is not kept
 
         cr.execute("SELECT count(*) FROM res_partner")

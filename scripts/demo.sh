@@ -4,8 +4,9 @@
 #   npm run demo            (bash scripts/demo.sh)
 #
 # 1. scripts/setup.sh (packages, PostgreSQL, node_modules);
-# 2. database pbx_demo recreated with `-i pbx_callcenter` WITH demo data on the first Odoo found
-#    (ODOO_SRC, else /opt/odoo/17.0, else /opt/odoo/18.0);
+# 2. database pbx_demo recreated with `-i pbx_callcenter` WITH demo data on ODOO_SRC, else on the
+#    newest Odoo found of /opt/odoo/19.0, 18.0, 17.0 (`ODOO_SRC=/opt/odoo/17.0 npm run demo` for
+#    another);
 # 3. Odoo served on http://127.0.0.1:8069 (HOST / PORT to change), simulated calls played with
 #    `npm run simulate -- --url ... --db pbx_demo --token <demo token> --scenario all`;
 # 4. Odoo stays in the foreground (its log streamed here) until Ctrl-C, which stops it.
@@ -36,16 +37,21 @@ SRC=""
 if [[ -n "${ODOO_SRC:-}" ]]; then
     SRC="$ODOO_SRC"
 else
-    for d in /opt/odoo/17.0 /opt/odoo/18.0; do
+    for d in /opt/odoo/19.0 /opt/odoo/18.0 /opt/odoo/17.0; do
         if [[ -f "$d/odoo-bin" ]]; then SRC="$d"; break; fi
     done
 fi
 if [[ -z "$SRC" || ! -f "$SRC/odoo-bin" ]]; then
-    say "no Odoo source (set ODOO_SRC or install /opt/odoo/17.0 or /opt/odoo/18.0)"
+    say "no Odoo source (set ODOO_SRC or install /opt/odoo/19.0, /opt/odoo/18.0 or /opt/odoo/17.0)"
     exit 1
 fi
 SRC="$(cd "$SRC" && pwd)"
 MAJOR="$(odoo_major "$SRC")"
+if [[ -n "${ODOO_SRC:-}" ]]; then
+    say "using Odoo $MAJOR at $SRC (ODOO_SRC)"
+else
+    say "using Odoo $MAJOR at $SRC, the newest found (another: ODOO_SRC=/opt/odoo/17.0 npm run demo)"
+fi
 ODOO_ADDONS="$(odoo_addons_path "$SRC")"
 ADDONS_PATH="$ODOO_ADDONS,$REPO/odoo_addon"
 if [[ ! -f "$REPO/odoo_addon/$MODULE/__manifest__.py" ]]; then
@@ -70,11 +76,12 @@ printf '[options]\n' >"$CONF"   # never pick up a ~/.odoorc left on the machine
 ODOO=("$PY" odoo-bin --config="$CONF" --addons-path="$ADDONS_PATH" -d "$DB" --db-filter="^${DB}\$")
 
 # ---- fresh database with demo data ------------------------------------------------------------------
-say "Odoo $MAJOR at $SRC; recreating database $DB with demo data (log: $RUN_DIR/demo_install.log)"
+say "recreating database $DB with demo data (log: $RUN_DIR/demo_install.log)"
 dropdb --if-exists --force "$DB" 2>/dev/null || dropdb --if-exists "$DB" || { say "cannot drop $DB"; exit 1; }
 start=$SECONDS
-(cd "$SRC" && "${ODOO[@]}" -i "$MODULE" --stop-after-init --http-port="$PORT" --max-cron-threads=0 \
-    </dev/null >"$RUN_DIR/demo_install.log" 2>&1)
+WITH_DEMO=($(odoo_with_demo "$MAJOR"))
+(cd "$SRC" && "${ODOO[@]}" -i "$MODULE" "${WITH_DEMO[@]}" --stop-after-init --http-interface="$HOST" \
+    --http-port="$PORT" --max-cron-threads=0 </dev/null >"$RUN_DIR/demo_install.log" 2>&1)
 rc=$?
 installed="$(psql -d "$DB" -tAc "SELECT count(*) FROM ir_module_module WHERE name='$MODULE' AND state='installed'" 2>/dev/null || echo 0)"
 if [[ $rc -ne 0 || "$installed" != 1 ]]; then
@@ -83,7 +90,10 @@ if [[ $rc -ne 0 || "$installed" != 1 ]]; then
     exit 1
 fi
 say "installed in $((SECONDS - start))s"
-grep -E ' (ERROR|CRITICAL|WARNING) ' "$RUN_DIR/demo_install.log" | grep -v 'Transient module states' | head -n 10 \
+# minus the noise of other modules of the Odoo tree made for another version (OCA ones in a 19.0 tree)
+grep -E ' (ERROR|CRITICAL|WARNING) ' "$RUN_DIR/demo_install.log" \
+    | grep -v -e 'Transient module states' -e 'has an incompatible version, setting installable=False' \
+    | head -n 10 \
     | sed 's/^/[demo] install log: /'
 
 # ---- serve ------------------------------------------------------------------------------------------

@@ -15,6 +15,11 @@ odoo_without_demo() {  # the option that installs no demo data, as <major> reads
     if [[ "${1:-0}" -ge 19 ]]; then echo "--without-demo=True"; else echo "--without-demo=all"; fi
 }
 
+odoo_with_demo() {  # the option that installs demo data, as <major> reads it: 19 installs none
+                    # unless told (--with-demo); 17 and 18 do by default (nothing printed)
+    if [[ "${1:-0}" -ge 19 ]]; then echo "--with-demo"; fi
+}
+
 free_port() {  # the first TCP port from <start> (200 tried) that nobody listens on
     "$PY" - "$1" <<'PYEOF'
 import socket, sys

@@ -7,7 +7,8 @@ The database needs crm, contacts and phone_validation. Rows go in through Postgr
 COPY FROM STDIN (not the ORM). With pbx_callcenter installed, the pbx lookup keys are computed with
 the module's own ``lib.phone.index_key`` so they are exactly what the ORM would store; without
 it (benchmark_install.py), they are left to the module's install. Odoo's ``phone_sanitized`` is
-filled (E.164 of mobile, else phone) where the column exists.
+filled (E.164 of mobile, else phone) where the column exists. Odoo 19 has no ``mobile``: there a
+record's one number goes in ``phone`` (mobile-only records included).
 Ends with ANALYZE and prints the load time.
 """
 
@@ -156,6 +157,14 @@ def main():
             ph, mob = None, ph
         return ph, mob
 
+    # Odoo 19 dropped `mobile`: its one number is the phone, else the mobile
+    mobiles = has_column(cur, "res_partner", "mobile")
+
+    def numbers(country):
+        """The values of number_cols for one record."""
+        ph, mob = phones(country)
+        return [ph, mob] if mobiles else [ph or mob]
+
     def record_country():
         c = rng.choices(countries, weights)[0]
         # 5% have no country set: keys then come from E.164 when written internationally,
@@ -171,9 +180,10 @@ def main():
     keys = has_column(cur, "res_partner", "pbx_phone_key")
     if not keys:
         print("pbx_callcenter columns absent: loading without keys", flush=True)
-    key_cols = ["pbx_phone_key", "pbx_mobile_key"] if keys else []
+    number_cols = ["phone", "mobile"] if mobiles else ["phone"]
+    key_cols = [f"pbx_{column}_key" for column in number_cols] if keys else []
     p_cols = ["id", "commercial_partner_id", "name", "complete_name", "active", "type",
-              "is_company", "company_id", "country_id", "phone", "mobile"] + key_cols + [
+              "is_company", "company_id", "country_id"] + number_cols + key_cols + [
               "create_uid", "write_uid", "create_date", "write_date", "lang"]
     if has_column(cur, "res_partner", "phone_sanitized"):
         p_cols.append("phone_sanitized")
@@ -193,17 +203,17 @@ def main():
         rows = []
         for i in range(done, done + n):
             c, cset = record_country()
-            ph, mob = phones(c)
+            nums = numbers(c)
             is_company = rng.random() < 0.1
             name = ("Company %d" if is_company else "Contact %d") % (i + 1)
             pid = first_id + i
             row = [pid, pid, name, name, "t", "contact", "t" if is_company else "f", None,
-                   country_ids[cset] if cset else None, ph, mob]
+                   country_ids[cset] if cset else None, *nums]
             if keys:
-                row += [phone.index_key(ph, cset), phone.index_key(mob, cset)]
+                row += [phone.index_key(num, cset) for num in nums]
             row += [uid, uid, stamp, stamp, "en_US"]
             if p_sanitized:
-                row.append(sanitized((mob, ph), cset))
+                row.append(sanitized(nums[::-1], cset))
             for extra, value in (("autopost_bills", "ask"), ("partner_share", "t"), ("color", 0)):
                 if extra in p_cols:
                     row.append(value)
@@ -214,7 +224,7 @@ def main():
         print("partners %d/%d  %.0fs" % (done, args.partners, time.time() - t0), flush=True)
 
     # ---- leads
-    l_cols = ["name", "type", "active", "company_id", "country_id", "phone", "mobile"] + key_cols + [
+    l_cols = ["name", "type", "active", "company_id", "country_id"] + number_cols + key_cols + [
               "create_uid", "write_uid", "create_date",
               "write_date", "priority", "contact_name"]
     for extra in ("phone_sanitized", "user_id"):
@@ -227,15 +237,15 @@ def main():
         rows = []
         for i in range(done, done + n):
             c, cset = record_country()
-            ph, mob = phones(c)
+            nums = numbers(c)
             row = ["Lead %d" % (i + 1), "lead" if rng.random() < 0.5 else "opportunity",
                    "t" if rng.random() < 0.95 else "f", company_id,
-                   country_ids[cset] if cset else None, ph, mob]
+                   country_ids[cset] if cset else None, *nums]
             if keys:
-                row += [phone.index_key(ph, cset), phone.index_key(mob, cset)]
+                row += [phone.index_key(num, cset) for num in nums]
             row += [uid, uid, stamp, stamp, "0", "Lead contact %d" % (i + 1)]
             if "phone_sanitized" in l_cols:
-                row.append(sanitized((mob, ph), cset))
+                row.append(sanitized(nums[::-1], cset))
             if "user_id" in l_cols:
                 row.append(None)
             rows.append(row)

@@ -10,7 +10,7 @@
 #              owl.js each Odoo tree present ships (17.0, 18.0, 19.0: web/tests/owl/odoo_owl_trees.mjs);
 #              a tree missing prints `SKIPPED: no Odoo <v> source: widget tests on its owl.js not run`
 #   pytest     tests/python with /usr/bin/python3 (counts from a JUnit XML report)
-# Tier 2 (real Odoo, scripts/test_odoo.sh): the module's Odoo tests on 17.0 and 18.0.
+# Tier 2 (real Odoo, scripts/test_odoo.sh): the module's Odoo tests on 17.0, 18.0 and 19.0.
 # Tier 3 (live, only if tests/live/*.py exist): for each Odoo version whose tier 2 install
 #   succeeded, the tier 2 database (module installed, NO demo data, admin/admin) is served by a
 #   real threaded odoo-bin on 127.0.0.1, and each tests/live/*.py runs as
@@ -19,7 +19,7 @@
 #       PBX_ODOO_URL        http://127.0.0.1:<port>   (server already answering /web/login)
 #       PBX_ODOO_DB         database name
 #       PBX_ODOO_LOGIN / PBX_ODOO_PASSWORD            admin / admin
-#       PBX_ODOO_VERSION    17 or 18
+#       PBX_ODOO_VERSION    17, 18 or 19
 #       PBX_ODOO_SRC        Odoo source tree (odoo-bin is there)
 #       PBX_ODOO_ADDONS_PATH  full --addons-path (Odoo's addons + <repo>/odoo_addon)
 #       PBX_ODOO_PYTHON     /usr/bin/python3
@@ -33,6 +33,10 @@
 #
 # Environment: RUN_DIR (default <repo>/.run), KEEP_DB=1, ODOO_SRC, SKIP_ODOO=1 (tier 1 only),
 # PBX_OWL_JS_<major> (an Odoo's owl.js), and everything scripts/test_odoo.sh reads.
+# Tier 3 alone, on databases an earlier run kept: ONLY_LIVE=1 skips tiers 1 and 2 and serves the
+# $RUN_DIR/odoo<major>.db databases of `KEEP_DB=1 RUN_DIR=... bash scripts/test_odoo.sh` (any
+# ODOO_TEST_TAGS; never dropped); LIVE_VERSIONS="19" and LIVE_TESTS="test_live_fuzz" (file
+# names without .py) restrict it to those versions and files.
 set -uo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -43,6 +47,8 @@ mkdir -p "$RUN_DIR"
 RUN_DIR="$(cd "$RUN_DIR" && pwd)"
 LIVE_TIMEOUT="${PBX_LIVE_TIMEOUT:-900}"
 USER_KEEP_DB="${KEEP_DB:-0}"
+ONLY_LIVE="${ONLY_LIVE:-0}"
+[[ $ONLY_LIVE == 1 ]] && USER_KEEP_DB=1   # databases of an earlier run: never dropped here
 
 PASSED=0
 FAILED=0
@@ -58,7 +64,9 @@ T0=$SECONDS
 
 # ---- tier 1: build freshness ------------------------------------------------------------------
 banner "tier 1: build --check"
-if [[ -f scripts/build.mjs ]]; then
+if [[ $ONLY_LIVE == 1 ]]; then
+    echo "(ONLY_LIVE=1: skipped)"
+elif [[ -f scripts/build.mjs ]]; then
     if npm run --silent build -- --check </dev/null; then
         add build 1 0
     else
@@ -72,7 +80,9 @@ fi
 # ---- tier 1: vitest ---------------------------------------------------------------------------
 banner "tier 1: vitest"
 OWL_SKIPPED=()
-if [[ -x node_modules/.bin/vitest ]]; then
+if [[ $ONLY_LIVE == 1 ]]; then
+    echo "(ONLY_LIVE=1: skipped)"
+elif [[ -x node_modules/.bin/vitest ]]; then
     # vitest.config.ts defines a project per owl.js found by the same module
     while read -r major version path; do
         if [[ "$path" == - ]]; then
@@ -117,7 +127,9 @@ fi
 
 # ---- tier 1: pytest ---------------------------------------------------------------------------
 banner "tier 1: pytest tests/python"
-if [[ -d tests/python ]]; then
+if [[ $ONLY_LIVE == 1 ]]; then
+    echo "(ONLY_LIVE=1: skipped)"
+elif [[ -d tests/python ]]; then
     report="$RUN_DIR/pytest.xml"
     rm -f "$report"
     "$PY" -m pytest -q -p no:cacheprovider --junitxml="$report" tests/python </dev/null
@@ -148,10 +160,19 @@ fi
 banner "tier 2: Odoo (scripts/test_odoo.sh)"
 LIVE_FILES=()
 if compgen -G "tests/live/*.py" >/dev/null; then
-    for f in tests/live/*.py; do LIVE_FILES+=("$f"); done
+    for f in tests/live/*.py; do
+        [[ -n "${LIVE_TESTS:-}" && " $LIVE_TESTS " != *" $(basename "$f" .py) "* ]] && continue
+        LIVE_FILES+=("$f")
+    done
 fi
 if [[ "${SKIP_ODOO:-0}" == 1 ]]; then
     echo "(SKIP_ODOO=1: skipped)"
+elif [[ $ONLY_LIVE == 1 ]]; then
+    echo "(ONLY_LIVE=1: skipped; live tests on $(cat "$RUN_DIR"/odoo*.db 2>/dev/null | xargs))"
+    if ! compgen -G "$RUN_DIR/odoo*.db" >/dev/null; then
+        echo "FAILED: ONLY_LIVE=1 but no database kept in $RUN_DIR (KEEP_DB=1 RUN_DIR=$RUN_DIR bash scripts/test_odoo.sh)"
+        add live 0 1 0 "no kept database"
+    fi
 else
     keep=$USER_KEEP_DB
     [[ ${#LIVE_FILES[@]} -gt 0 ]] && keep=1
@@ -185,11 +206,13 @@ if [[ ${#LIVE_FILES[@]} -gt 0 && "${SKIP_ODOO:-0}" != 1 ]]; then
     for dbfile in "$RUN_DIR"/odoo*.db; do
         [[ -f "$dbfile" ]] || continue
         major="$(basename "$dbfile" .db)"; major="${major#odoo}"
+        [[ -n "${LIVE_VERSIONS:-}" && " $LIVE_VERSIONS " != *" $major "* ]] && continue
         db="$(cat "$dbfile")"
         src="$(cat "$RUN_DIR/odoo$major.src")"
         addons="$(cat "$RUN_DIR/odoo$major.addons")"
         ok="$(cat "$RUN_DIR/odoo$major.installed" 2>/dev/null || echo 0)"
         banner "tier 3: live tests on Odoo $major ($db)"
+        live_t0=$SECONDS
         if [[ "$ok" != 1 ]]; then
             echo "FAILED: module not installed on Odoo $major: live tests not run"
             add "live$major" 0 "${#LIVE_FILES[@]}" 0 "module install failed"
@@ -212,6 +235,7 @@ if [[ ${#LIVE_FILES[@]} -gt 0 && "${SKIP_ODOO:-0}" != 1 ]]; then
         for t in "${LIVE_FILES[@]}"; do
             name="$(basename "$t" .py)"
             tdir="$RUN_DIR/live$major/$name"; mkdir -p "$tdir"
+            file_t0=$SECONDS
             echo "--- $t on Odoo $major (server $port)"
             PBX_ODOO_URL="http://127.0.0.1:$port" PBX_ODOO_DB="$db" PBX_ODOO_LOGIN=admin \
             PBX_ODOO_PASSWORD=admin PBX_ODOO_VERSION="$major" PBX_ODOO_SRC="$src" \
@@ -227,9 +251,10 @@ if [[ ${#LIVE_FILES[@]} -gt 0 && "${SKIP_ODOO:-0}" != 1 ]]; then
                 p=0; f=1; note="no closing 'N passed, N failed' line (exit $rc)"
             fi
             [[ $rc -eq 124 || $rc -eq 137 ]] && note="timed out after ${LIVE_TIMEOUT}s"
-            add "live$major:$name" "$p" "$f" 0 "$note"
+            add "live$major:$name" "$p" "$f" 0 "${note:+$note, }$((SECONDS - file_t0))s"
         done
         stop_live_server
+        SUMMARY+=("  live$major: $((SECONDS - live_t0))s (server start + every live test)")
     done
     if [[ "$USER_KEEP_DB" != 1 ]]; then
         for dbfile in "$RUN_DIR"/odoo*.db; do

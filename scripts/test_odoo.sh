@@ -50,7 +50,7 @@ if [[ -n "${ODOO_SRC:-}" ]]; then
         exit 1
     fi
 else
-    for d in ${ODOO_SEARCH_DIRS:-/opt/odoo/17.0 /opt/odoo/18.0}; do
+    for d in ${ODOO_SEARCH_DIRS:-/opt/odoo/17.0 /opt/odoo/18.0 /opt/odoo/19.0}; do
         [[ -f "$d/odoo-bin" && -f "$d/odoo/release.py" ]] && SRCS+=("$d")
     done
 fi

@@ -16,7 +16,6 @@ with a freshly provisioned connection token, then proves:
 One line per test, last line `N passed, N failed`, exit 1 on any failure.
 Stdlib + psycopg2 (Debian) only; every wait has a timeout; talks only to 127.0.0.1.
 """
-import http.cookiejar
 import json
 import os
 import random
@@ -28,51 +27,18 @@ import sys
 import threading
 import time
 import traceback
-import urllib.request
 
-import psycopg2
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "support"))
+import pbx_live as live  # noqa: E402
+from pbx_live import DB, LOGIN, PASSWORD, REPO, URL, CheckFailed, Db, Rpc, check, run_test  # noqa: E402
 
-URL = os.environ.get("PBX_ODOO_URL", "http://127.0.0.1:8069").rstrip("/")
-DB = os.environ.get("PBX_ODOO_DB", "")
-LOGIN = os.environ.get("PBX_ODOO_LOGIN", "admin")
-PASSWORD = os.environ.get("PBX_ODOO_PASSWORD", "admin")
-RUN_DIR = os.environ.get("PBX_RUN_DIR") or os.path.join(os.getcwd(), ".run", "live_ami_bridge")
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+RUN_DIR = live.run_dir("live_ami_bridge")
 FIXTURES = os.path.join(REPO, "tests", "fixtures", "ami")
 
-REQUEST_TIMEOUT = 60      # seconds, every HTTP request
+REQUEST_TIMEOUT = 60      # seconds, every request of the bridge to Odoo
 BRIDGE_START_TIMEOUT = 90  # seconds, esbuild bundling + AMI login
 CALL_TIMEOUT = 60         # seconds, a replayed call reaching pbx_call
 ORIGINATE_TOKEN = "live-originate-" + "".join(random.choice("abcdef0123456789") for _ in range(24))
-
-RESULTS = []
-
-
-# -----------------------------------------------------------------------------------------------
-# Reporting
-# -----------------------------------------------------------------------------------------------
-
-class CheckFailed(Exception):
-    pass
-
-
-def check(condition, message):
-    if not condition:
-        raise CheckFailed(message)
-
-
-def run_test(name, func, *args):
-    start = time.monotonic()
-    try:
-        message = func(*args) or "ok"
-        ok = True
-    except CheckFailed as error:
-        ok, message = False, str(error)
-    except Exception as error:  # noqa: BLE001 - a crash is a failed test
-        traceback.print_exc(file=sys.stdout)
-        ok, message = False, f"{type(error).__name__}: {error}"
-    RESULTS.append(ok)
-    print(f"{'PASS' if ok else 'FAIL'} {name} ({time.monotonic() - start:.1f}s): {message}", flush=True)
 
 
 def wait_until(condition, timeout, step=0.2):
@@ -85,66 +51,12 @@ def wait_until(condition, timeout, step=0.2):
     return condition()
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-# -----------------------------------------------------------------------------------------------
-# Odoo: JSON-RPC and database
-# -----------------------------------------------------------------------------------------------
-
-class Rpc:
-    def __init__(self):
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-        self.next_id = 0
-
-    def call(self, path, params):
-        self.next_id += 1
-        body = json.dumps({"jsonrpc": "2.0", "method": "call", "params": params, "id": self.next_id}).encode()
-        request = urllib.request.Request(URL + path, data=body, headers={"Content-Type": "application/json"})
-        with self.opener.open(request, timeout=REQUEST_TIMEOUT) as response:
-            reply = json.loads(response.read().decode())
-        if reply.get("error"):
-            error = reply["error"]
-            raise RuntimeError(f"JSON-RPC {path}: {(error.get('data') or {}).get('message') or error.get('message')}")
-        return reply["result"]
-
-    def login(self, login, password):
-        result = self.call("/web/session/authenticate", {"db": DB, "login": login, "password": password})
-        if not result or not result.get("uid"):
-            raise RuntimeError(f"cannot log in as {login}")
-        return result["uid"]
-
-    def kw(self, model, method, args, **kwargs):
-        return self.call(f"/web/dataset/call_kw/{model}/{method}",
-                         {"model": model, "method": method, "args": args, "kwargs": kwargs})
-
-
-def db_rows(query, params=()):
-    cnx = psycopg2.connect(dbname=DB, application_name="pbx_live_ami_bridge")
-    try:
-        cnx.autocommit = True
-        with cnx.cursor() as cr:
-            cr.execute(query, params)
-            return cr.fetchall()
-    finally:
-        cnx.close()
-
-
-def unused_number():
+def unused_number(db):
     """A Vietnamese mobile number (national form, 091...) that no contact, lead or call has, so the
     call can only match the contact this test creates."""
     for _ in range(50):
         national = "091" + "".join(random.choice("0123456789") for _ in range(7))
-        like = f"%{national[1:]}%"
-        used = db_rows(
-            "SELECT (SELECT count(*) FROM res_partner WHERE regexp_replace(coalesce(phone, '') || ' ' || "
-            "coalesce(mobile, ''), '[^0-9 ]', '', 'g') LIKE %s) + (SELECT count(*) FROM crm_lead WHERE "
-            "regexp_replace(coalesce(phone, '') || ' ' || coalesce(mobile, ''), '[^0-9 ]', '', 'g') LIKE %s)",
-            [like, like])[0][0]
-        if not used:
+        if not db.number_known(national[1:]):
             return national
     raise RuntimeError("no unused phone number found")
 
@@ -236,31 +148,31 @@ class FakeAmi:
 # -----------------------------------------------------------------------------------------------
 
 class Context:
-    def __init__(self):
+    def __init__(self, db):
+        self.db = db
         self.tag = f"{int(time.time())}{random.randint(100, 999)}"
-        self.admin = Rpc()
-        self.admin.login(LOGIN, PASSWORD)
+        self.admin = Rpc(URL)
+        self.admin.login(DB, LOGIN, PASSWORD)
         vn = self.admin.kw("res.country", "search", [[["code", "=", "VN"]]], limit=1)[0]
         self.agent_login = f"ami-agent-{self.tag}"
         self.agent_id = self.admin.kw("res.users", "create", [{
             "name": f"AMI agent {self.tag}", "login": self.agent_login, "password": f"pw-{self.tag}-x9",
-            "groups_id": [(4, self.admin.kw("ir.model.data", "check_object_reference",
-                                            ["sales_team", "group_sale_salesman"])[1])],
+            self.admin.groups_field(): [(4, self.admin.kw("ir.model.data", "check_object_reference",
+                                                          ["sales_team", "group_sale_salesman"])[1])],
         }])
         provisioned = self.admin.kw("pbx.connection", "provision", [{
             "name": f"Asterisk live {self.tag}", "kind": "asterisk", "country_id": vn, "tz": "Asia/Ho_Chi_Minh"}])
         self.connection_id, self.token = provisioned["id"], provisioned["token"]
         self.admin.kw("pbx.extension", "create", [{
             "name": "101", "connection_id": self.connection_id, "user_id": self.agent_id, "is_default": True}])
-        self.national = unused_number()
+        self.national = unused_number(db)
         self.partner_id = self.admin.kw("res.partner", "create", [{
             "name": f"AMI caller {self.tag}", "phone": "+84" + self.national[1:]}])
         self.linkedid = f"{int(time.time())}.{random.randint(1000, 9999)}"
 
 
 def start_bridge(ctx, ami):
-    originate_port = free_port()
-    os.makedirs(RUN_DIR, exist_ok=True)
+    originate_port = live.free_port()
     queue_dir = os.path.join(RUN_DIR, f"queue-{ctx.tag}")
     config = {
         "ami": {"host": "127.0.0.1", "port": ami.port, "username": "odoo", "secret": "live"},
@@ -285,7 +197,7 @@ def test_inbound_call(ctx, ami):
     blocks = load_transcript("inbound_answered.txt", [
         ("1732100102.84", ctx.linkedid), ("1732100102.85", ctx.linkedid + "1"), ("0989464344", ctx.national)])
     ami.replay(blocks)
-    row = wait_until(lambda: db_rows(
+    row = wait_until(lambda: ctx.db.all(
         "SELECT state, direction, duration, talk_time, partner_id, extension, user_id, start_date::text, "
         "disposition FROM pbx_call WHERE connection_id = %s AND callid = %s AND state = 'ended'",
         [ctx.connection_id, ctx.linkedid]), CALL_TIMEOUT)
@@ -296,10 +208,10 @@ def test_inbound_call(ctx, ami):
     check((partner, extension, user) == (ctx.partner_id, "101", ctx.agent_id),
           f"call on partner {partner}, extension {extension}, user {user}")
     check(start == "2024-11-20 10:55:02", f"start {start}: the Cdr's 17:55:02 in Asia/Ho_Chi_Minh is 10:55:02 UTC")
-    events = db_rows("SELECT route, state FROM pbx_call_event WHERE connection_id = %s AND callid = %s ORDER BY id",
+    events = ctx.db.all("SELECT route, state FROM pbx_call_event WHERE connection_id = %s AND callid = %s ORDER BY id",
                      [ctx.connection_id, ctx.linkedid])
     check(events == [("call_in", "done"), ("call_out", "done")], f"journal {events}")
-    activities = db_rows("SELECT count(*) FROM mail_message WHERE model = 'res.partner' AND res_id = %s "
+    activities = ctx.db.all("SELECT count(*) FROM mail_message WHERE model = 'res.partner' AND res_id = %s "
                          "AND mail_activity_type_id IS NOT NULL", [ctx.partner_id])[0][0]
     check(activities == 1, f"{activities} completed Call activities in the contact's chatter, expected 1")
     return f"pbx.call {ctx.linkedid} ended, 65 s / 57 s, {disposition}, 1 chatter activity"
@@ -314,8 +226,8 @@ def configure_click_to_dial(ctx, originate_port):
         "originate_body": '{"extension": "{extension}", "number": "{number}"}',
         "originate_headers": f"Authorization: Bearer {ORIGINATE_TOKEN}",
     }])
-    agent = Rpc()
-    agent.login(ctx.agent_login, f"pw-{ctx.tag}-x9")
+    agent = Rpc(URL)
+    agent.login(DB, ctx.agent_login, f"pw-{ctx.tag}-x9")
     return agent
 
 
@@ -362,44 +274,43 @@ def test_clean_stop(process, queue_dir):
     return "exit 0, queue empty, nothing rejected"
 
 
-def main():
-    if not DB:
-        print("PBX_ODOO_DB is not set")
-        print("0 passed, 1 failed")
-        return 1
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+def main(cleanups):
     ami = FakeAmi()
-    process = log = None
+    cleanups.append(ami.close)
+    start = time.monotonic()
     try:
-        ctx = Context()
+        live.check_environment()
+        db = Db(DB, name="pbx_live_ami_bridge")
+        cleanups.append(db.close)
+        ctx = Context(db)
         process, originate_port, queue_dir, log = start_bridge(ctx, ami)
-        started = wait_until(lambda: ami.logged_in.is_set() or process.poll() is not None, BRIDGE_START_TIMEOUT)
-        if not ami.logged_in.is_set():
-            log.flush()
-            print(open(log.name, encoding="utf-8").read()[-2000:])
-            run_test("the bridge starts and logs in to Asterisk", lambda: check(False, f"no AMI login ({started})"))
-        else:
-            wait_until(lambda: any(a.get("Action") == "CoreShowChannels" for a in ami.actions), 10)
-            run_test("an inbound AMI call becomes an ended pbx.call with its chatter activity", test_inbound_call, ctx, ami)
-            run_test("click-to-dial through generic_http reaches Asterisk as an Originate", test_click_to_dial,
-                     ctx, ami, originate_port)
-            run_test("Asterisk's refusal of the Originate reaches the user", test_click_to_dial_refused,
-                     ctx, ami, originate_port)
-            run_test("the bridge stops on SIGTERM with an empty queue", test_clean_stop, process, queue_dir)
-    except Exception as error:  # noqa: BLE001 - setup failure counts as one failed test
+        cleanups.append(log.close)
+        cleanups.append(lambda: stop_process(process))
+    except Exception as error:  # noqa: BLE001 - nothing else can run
         traceback.print_exc(file=sys.stdout)
-        run_test("setup", lambda: check(False, f"{type(error).__name__}: {error}"))
-    finally:
-        if process and process.poll() is None:
-            process.kill()
-            process.wait(timeout=10)
-        if log:
-            log.close()
-        ami.close()
-    failed = RESULTS.count(False)
-    print(f"{len(RESULTS) - failed} passed, {failed} failed")
-    return 1 if failed else 0
+        live.record("setup: agent, Asterisk connection, contact, bridge process", False,
+                    f"{type(error).__name__}: {error}", time.monotonic() - start)
+        return
+    started = wait_until(lambda: ami.logged_in.is_set() or process.poll() is not None, BRIDGE_START_TIMEOUT)
+    if not ami.logged_in.is_set():
+        log.flush()
+        print(live.log_tail(log.name))
+        run_test("the bridge starts and logs in to Asterisk", lambda: check(False, f"no AMI login ({started})"))
+        return
+    wait_until(lambda: any(a.get("Action") == "CoreShowChannels" for a in ami.actions), 10)
+    run_test("an inbound AMI call becomes an ended pbx.call with its chatter activity", test_inbound_call, ctx, ami)
+    run_test("click-to-dial through generic_http reaches Asterisk as an Originate", test_click_to_dial,
+             ctx, ami, originate_port)
+    run_test("Asterisk's refusal of the Originate reaches the user", test_click_to_dial_refused,
+             ctx, ami, originate_port)
+    run_test("the bridge stops on SIGTERM with an empty queue", test_clean_stop, process, queue_dir)
+
+
+def stop_process(process):
+    if process.poll() is None:
+        process.kill()
+        process.wait(timeout=10)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    live.main(main)

@@ -184,8 +184,9 @@ def concurrent_call_out(fx, db, urls, context, server_label):
     messages = db.done_activity_messages("res.partner", context["partner_id"])
     soft.expect(messages == 1, f"{messages} done-activity chatter messages on contact "
                                f"{context['partner_id']}, expected 1")
+    # active: Odoo 19 archives a done activity (17 and 18 delete it)
     open_activities = db.one("SELECT count(*) FROM mail_activity WHERE res_model = 'res.partner' "
-                             "AND res_id = %s", [context["partner_id"]])
+                             "AND res_id = %s AND active", [context["partner_id"]])
     soft.expect(open_activities == 0, f"{open_activities} open activities left on the contact")
     events = db.event_states(context["connection_id"], "call_out")
     soft.expect(events == {"done": 1, "duplicate": COPIES - 1},

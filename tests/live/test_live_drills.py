@@ -407,9 +407,9 @@ class Drill:
         bad = {p: done.get(p, 0) for p in ids if done.get(p, 0) != 1}
         soft.expect(not bad, f"{len(bad)} contacts without exactly one completed Call activity "
                              f"in their chatter: {list(bad.items())[:5]}")
-        callbacks = dict(self.db.all(
+        callbacks = dict(self.db.all(  # active: Odoo 19 archives done activities
             "SELECT res_id, count(*) FROM mail_activity WHERE res_model = 'res.partner' AND "
-            "res_id = ANY(%s) GROUP BY res_id", [ids]))
+            "res_id = ANY(%s) AND active GROUP BY res_id", [ids]))
         wrong_cb = [(c, callbacks.get(partners.get(c), 0)) for c, meta in self.meta.items()
                     if callbacks.get(partners.get(c), 0) != (1 if meta[1] == "NO ANSWER" else 0)]
         soft.expect(not wrong_cb, f"call-back activities wrong (callid, open activities): "

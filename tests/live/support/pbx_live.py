@@ -24,6 +24,7 @@ import urllib.parse
 import urllib.request
 
 import psycopg2
+from psycopg2 import sql
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
@@ -210,6 +211,12 @@ class Rpc:
         return self.call(f"/web/dataset/call_kw/{model}/{method}",
                          {"model": model, "method": method, "args": args, "kwargs": kwargs})
 
+    def groups_field(self):
+        """The groups of a user: `groups_id` before Odoo 19, `group_ids` from 19."""
+        fields = self.kw("res.users", "fields_get", [["groups_id", "group_ids"]],
+                         attributes=["type"])
+        return "group_ids" if "group_ids" in fields else "groups_id"
+
 
 def post_event(base_url, route, token, payload, timeout=REQUEST_TIMEOUT):
     """POST one PBX event as JSON; returns (status or None, parsed JSON or None, text)."""
@@ -395,6 +402,7 @@ class Db:
         if host:
             self.params.update(host=host, port=port)
         self.cnx = None
+        self.numbers = {}
         self.connect()
 
     def connect(self):
@@ -422,14 +430,25 @@ class Db:
         return dict(self.all("SELECT state, count(*) FROM pbx_call_event WHERE connection_id = %s "
                              "AND route = %s GROUP BY state", [connection_id, route]))
 
+    def number_columns(self, table):
+        """The number columns of res_partner / crm_lead: phone, and mobile before Odoo 19."""
+        if table not in self.numbers:
+            self.numbers[table] = [name for (name,) in self.all(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+                "AND column_name IN ('phone', 'mobile') ORDER BY column_name DESC", [table])]
+        return self.numbers[table]
+
     def number_known(self, digits9):
+        """Whether a contact, lead or call has a number containing `digits9`."""
         like = f"%{digits9}%"
-        return bool(self.one(
-            "SELECT (SELECT count(*) FROM res_partner WHERE regexp_replace(coalesce(phone, '') || "
-            "' ' || coalesce(mobile, ''), '[^0-9 ]', '', 'g') LIKE %s) + "
-            "(SELECT count(*) FROM crm_lead WHERE regexp_replace(coalesce(phone, '') || ' ' || "
-            "coalesce(mobile, ''), '[^0-9 ]', '', 'g') LIKE %s) + "
-            "(SELECT count(*) FROM pbx_call WHERE phone_e164 LIKE %s)", [like, like, like]))
+        counts = [sql.SQL(
+            "(SELECT count(*) FROM {} WHERE regexp_replace(concat_ws(' ', {}), '[^0-9 ]', '', 'g') "
+            "LIKE %(like)s)").format(sql.Identifier(table), sql.SQL(", ").join(
+                map(sql.Identifier, self.number_columns(table))))
+            for table in ("res_partner", "crm_lead")]
+        counts.append(sql.SQL("(SELECT count(*) FROM pbx_call WHERE phone_e164 LIKE %(like)s)"))
+        return bool(self.one(sql.SQL("SELECT {}").format(sql.SQL(" + ").join(counts)),
+                             {"like": like}))
 
 
 # -----------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import json
 import logging
+from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import SUPERUSER_ID, _, api, fields, models
@@ -183,6 +184,20 @@ class PbxCallEvent(models.Model):
 
     # ---- processing -------------------------------------------------------------------
 
+    @contextmanager
+    def _read_committed_env(self, on_commit=None):
+        """An environment on a new cursor, committed when the block ends: READ COMMITTED (so that,
+        after waiting on an advisory lock, it sees what concurrent copies committed), except in
+        tests, where new cursors are the test's. `on_commit` is its first post-commit hook."""
+        registry = self.env.registry
+        with registry.cursor() as cr:
+            if on_commit:
+                cr.postcommit.add(on_commit)
+            if not odoo_compat.in_test_mode(registry):
+                cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+            env = self.env(cr=cr)  # referenced until the commit (see _journal)
+            yield env
+
     def _process_isolated(self, data):
         """Process in a fresh READ COMMITTED transaction (so that, after waiting on the call's
         advisory lock, it sees what concurrent copies committed); record failures separately."""
@@ -190,13 +205,9 @@ class PbxCallEvent(models.Model):
         registry = self.env.registry
         committed = []
         try:
-            with registry.cursor() as cr:
-                # Registered first, so it runs first after COMMIT: a later post-commit hook
-                # (the bus NOTIFY) that fails must not report an applied event as failed.
-                cr.postcommit.add(lambda: committed.append(True))
-                if not odoo_compat.in_test_mode(registry):
-                    cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-                env = self.env(cr=cr)  # referenced until the commit (see _journal)
+            # The first post-commit hook, so it runs first after COMMIT: a later one (the bus
+            # NOTIFY) that fails must not report an applied event as failed.
+            with self._read_committed_env(on_commit=lambda: committed.append(True)) as env:
                 result = env[self._name].browse(self.id)._process(data)
             return result
         except Exception as error:  # noqa: BLE001 - any failure is journaled, never leaked

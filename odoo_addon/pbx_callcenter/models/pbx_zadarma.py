@@ -167,14 +167,10 @@ class PbxCallEvent(models.Model):
             return True  # the core rejects it (journaled, 400): it changes no call
         callid = zadarma.call_id(data)
         signature = zadarma.sign(connection.zadarma_api_secret, zadarma.signature_string(name, data))
-        registry = self.env.registry
-        with registry.cursor() as cr:
-            if not odoo_compat.in_test_mode(registry):
-                cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        with self._read_committed_env() as env:
             # Serialises the copies of one signature: the second waits, then reads the first's binding.
-            cr.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
-                       [connection.id, "zadarma-signature:" + signature])
-            env = self.env(cr=cr)  # referenced until the commit (see _journal)
+            env.cr.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                           [connection.id, "zadarma-signature:" + signature])
             Seen = env["pbx.zadarma.signature"]
             seen = Seen.search([("connection_id", "=", connection.id),
                                 ("signature", "=", signature)], limit=1)

@@ -8,6 +8,8 @@ What it proves, on the provided threaded server AND on a multi-process server it
     20 journaled events (1 done + 19 duplicate), 20 x HTTP 200 naming the same call, one popup;
   * 20 identical call_out -> one completed Call activity in the contact's chatter, 19 duplicates;
   * different callids from one unknown number at the same instant -> one auto-created contact;
+  * different answered calls from one known contact at the same instant -> each applied (the
+    follower insert they all make is retried, not failed);
   * the TypeScript simulator (`npm run simulate -- --scenario all`) passes end to end;
   * the popup (bus.bus row, type pbx_callcenter/call, to the bound user's partner) is written
     by a prefork worker too.
@@ -222,6 +224,44 @@ def same_number_callids(fx, db, urls, label, n_callids, copies_per_callid):
             f"{len(calls)} calls, 1 contact {contacts[0]}")
 
 
+def known_contact_callids(fx, db, urls, label, n_callids):
+    """Calls from one existing contact ending at the same instant: each leaves a done Call
+    activity for the agent, and each subscribes the agent to the contact, so the transactions
+    race on Odoo's follower insert (seen once in the fuzz as an HTTP 500)."""
+    connection_id, token = fx.connection(label)
+    national, e164 = fx.number()
+    partner_id = fx.rpc.kw("res.partner", "create", [{"name": f"Live known {label} {fx.tag}",
+                                                     "phone": e164}])
+    callids = [fx.callid(f"{label}{i}") for i in range(n_callids)]
+    for callid in callids:  # ringing first, one by one: the ends below race, not the creations
+        status, body, text = post_event(urls[0], "call_in", token, {
+            "phone": national, "extension": "101", "callid": callid})
+        check(status == 200 and body and body.get("ok"), f"call_in -> {status} {text[:300]}")
+    jobs = [(urls[i % len(urls)], "call_out", token,
+             {"phone": national, "extension": "101", "callid": callid,
+              "duration": 30, "billsec": 20, "status": "ANSWERED"})
+            for i, callid in enumerate(callids)]
+    results, peak = fire_together(jobs)
+    check_all_ok(db, results)
+    soft = Soft()
+    events = db.event_states(connection_id, "call_out")
+    soft.expect(events == {"done": n_callids}, f"call_out journal {events}, expected "
+                                               f"done={n_callids}")
+    calls = db.calls(connection_id)
+    soft.expect({row[3] for row in calls} == {partner_id},
+                f"calls point at contacts {sorted({row[3] for row in calls})}, expected "
+                f"{partner_id}")
+    messages = db.done_activity_messages("res.partner", partner_id)
+    soft.expect(messages == n_callids, f"{messages} done-activity chatter messages, expected "
+                                       f"{n_callids}")
+    followers = db.one("SELECT count(*) FROM mail_followers WHERE res_model = 'res.partner' "
+                       "AND res_id = %s AND partner_id = %s", [partner_id, fx.partner_id])
+    soft.expect(followers == 1, f"the agent follows the contact {followers} times")
+    soft.done()
+    return (f"{n_callids} callids over {len(urls)} server(s) (peak {peak} in flight) -> "
+            f"journal {events}, {messages} Call activities, agent follows once")
+
+
 def simulator(fx, db, sim_run):
     npm = shutil.which("npm")
     check(npm, "npm is not on PATH")
@@ -349,6 +389,8 @@ def main(cleanups):
         "two servers: 20 call_out split over both ports -> 1 chatter activity",
         "two servers: 6 callids x 2 copies from one unknown number at once -> 1 contact",
         "workers=2: popup bus.bus row to the bound user's partner",
+        "two servers: 12 calls from one known contact ending at once -> 12 Call activities, "
+        "no failed event",
     ]
     if not up:
         for name in names:
@@ -371,6 +413,7 @@ def main(cleanups):
     run_test(names[4], concurrent_call_out, fx, db, both, split, "both servers")
     run_test(names[5], same_number_callids, fx, db, both, "num2", 6, 2)
     run_test(names[6], bus_popup, fx, db, workers.url, "workers=2")
+    run_test(names[7], known_contact_callids, fx, db, both, "known", 12)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,11 @@
 import json
 import logging
+import random
+import time
 from contextlib import contextmanager
 from datetime import timedelta
+
+from psycopg2 import errors as pg_errors
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.tools import SQL
@@ -27,6 +31,10 @@ REJECTED_PAYLOAD_BYTES = 4096
 #: pending: never, the stalled-events cron handles them).
 PURGED_STATES = ("done", "duplicate", "ignored", "rejected")
 PURGE_BATCH = 10000
+#: Errors of a transaction that lost a race to a concurrent one: run again from the start.
+CONCURRENCY_ERRORS = (pg_errors.UniqueViolation, pg_errors.SerializationFailure,
+                      pg_errors.DeadlockDetected, pg_errors.LockNotAvailable)
+PROCESS_ATTEMPTS = 5
 
 
 class PbxCallEvent(models.Model):
@@ -200,34 +208,47 @@ class PbxCallEvent(models.Model):
 
     def _process_isolated(self, data):
         """Process in a fresh READ COMMITTED transaction (so that, after waiting on the call's
-        advisory lock, it sees what concurrent copies committed); record failures separately."""
+        advisory lock, it sees what concurrent copies committed); record failures separately.
+
+        A transaction that loses a race to a concurrent one (two events of one contact both
+        subscribing its salesperson, a serialisation failure, a deadlock) is rolled back and
+        run again from the start, as Odoo retries an RPC: an event is applied or fails on its
+        own merits, never on its timing."""
         self.ensure_one()
         registry = self.env.registry
-        committed = []
-        try:
-            # The first post-commit hook, so it runs first after COMMIT: a later one (the bus
-            # NOTIFY) that fails must not report an applied event as failed.
-            with self._read_committed_env(on_commit=lambda: committed.append(True)) as env:
-                result = env[self._name].browse(self.id)._process(data)
-            return result
-        except Exception as error:  # noqa: BLE001 - any failure is journaled, never leaked
-            if committed:
-                _logger.exception("PBX event %s applied; a post-commit hook failed", self.id)
+        for attempt in range(1, PROCESS_ATTEMPTS + 1):
+            committed = []
+            try:
+                # The first post-commit hook, so it runs first after COMMIT: a later one (the bus
+                # NOTIFY) that fails must not report an applied event as failed.
+                with self._read_committed_env(on_commit=lambda: committed.append(True)) as env:
+                    result = env[self._name].browse(self.id)._process(data)
                 return result
-            _logger.exception("PBX event %s failed", self.id)
-            with registry.cursor() as cr:
-                env = self.env(cr=cr)  # referenced until the commit (see _journal)
-                env[self._name].browse(self.id).write({
-                    "state": "failed",
-                    "error": f"{type(error).__name__}: {error}",
-                    "processed_at": fields.Datetime.now(),
-                })
-            return contract.error_response(
-                "processing_failed",
-                _("The event was saved but could not be processed; an administrator can "
-                  "re-process it."),
-                event_id=self.id,
-            )
+            except Exception as error:  # noqa: BLE001 - any failure is journaled, never leaked
+                if committed:
+                    _logger.exception("PBX event %s applied; a post-commit hook failed", self.id)
+                    return result
+                if isinstance(error, CONCURRENCY_ERRORS) and attempt < PROCESS_ATTEMPTS:
+                    _logger.info("PBX event %s lost a race (%s), attempt %d of %d",
+                                 self.id, type(error).__name__, attempt, PROCESS_ATTEMPTS)
+                    time.sleep(random.uniform(0.0, 0.05 * 2 ** attempt))
+                    continue
+                failure = error
+                break
+        _logger.error("PBX event %s failed", self.id, exc_info=failure)
+        with registry.cursor() as cr:
+            env = self.env(cr=cr)  # referenced until the commit (see _journal)
+            env[self._name].browse(self.id).write({
+                "state": "failed",
+                "error": f"{type(failure).__name__}: {failure}",
+                "processed_at": fields.Datetime.now(),
+            })
+        return contract.error_response(
+            "processing_failed",
+            _("The event was saved but could not be processed; an administrator can "
+              "re-process it."),
+            event_id=self.id,
+        )
 
     def _process(self, data):
         """Validate and apply the event in the current transaction; returns (status, dict).

@@ -3,6 +3,9 @@ Signature headers were computed with openssl, not with the code under test."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlsplit
@@ -56,13 +59,24 @@ def test_a_signature_made_with_another_secret_or_over_other_fields_is_refused(ca
     assert not zadarma.verify_signature(SECRET, event, tampered, case["signature"])
 
 
-def test_a_base64_of_the_raw_digest_is_not_zadarmas_signature():
-    import base64
-    import hashlib
-    import hmac
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_the_base64_of_the_raw_hmac_of_zadarmas_typescript_library_is_accepted_too(case):
+    event, fields = case["fields"]["event"], case["fields"]
+    assert zadarma.sign_raw(SECRET, case["signed"]) == case["signature_raw"]
+    assert zadarma.verify_signature(SECRET, event, fields, case["signature_raw"])
+    assert not zadarma.verify_signature("another-secret", event, fields, case["signature_raw"])
+    signed_field = zadarma.SIGNED_FIELDS[event][0]
+    tampered = dict(fields, **{signed_field: fields[signed_field] + "0"})
+    assert not zadarma.verify_signature(SECRET, event, tampered, case["signature_raw"])
+
+
+def test_other_encodings_of_the_hmac_are_refused():
     case = _case("internal")
-    raw = base64.b64encode(hmac.new(SECRET.encode(), case["signed"].encode(), hashlib.sha1).digest()).decode()
-    assert not zadarma.verify_signature(SECRET, "NOTIFY_INTERNAL", case["fields"], raw)
+    hex_digest = hmac.new(SECRET.encode(), case["signed"].encode(), hashlib.sha1).hexdigest()
+    raw = hmac.new(SECRET.encode(), case["signed"].encode(), hashlib.sha1).digest()
+    for header in (hex_digest, hex_digest.upper(), base64.urlsafe_b64encode(raw + b"\xfb").decode(),
+                   base64.b64encode(raw).decode().rstrip("=")):
+        assert not zadarma.verify_signature(SECRET, "NOTIFY_INTERNAL", case["fields"], header), header
 
 
 @pytest.mark.parametrize("header", [None, "", "   ", "not base64 at all", "é" * 56, "\x00"])

@@ -6,7 +6,9 @@ Checked against the vendor's own code, zadarma/user-api-v1 (commit bfdb755):
 - ``lib/Api.php`` ``getWebhookEvent()``: an unknown ``event`` is ignored *before* any signature
   check; the ``Signature`` header must equal ``Client::encodeSignature(string)``, i.e.
   ``base64_encode(hash_hmac('sha1', string, secret))``. PHP's ``hash_hmac`` returns the *hex*
-  digest, so the header is the base64 of 40 hex characters, not of the 20 raw bytes;
+  digest, so the header is the base64 of 40 hex characters, not of the 20 raw bytes; Zadarma's
+  TypeScript library (zadarma/user-api-typescript ``src/Webhook.ts``) sends the base64 of the 20
+  raw bytes instead: both are accepted;
 - ``lib/Webhook/Request.php``: what a NOTIFY_START/NOTIFY_IVR answer may hold (``redirect`` with
   ``return_timeout``, ``caller_name``, ``hangup``, IVR options), sent as a JSON object;
 - ``lib/Api.php`` ``getPbxRecord()``: ``/v1/pbx/record/request/`` takes ``call_id`` or
@@ -146,20 +148,34 @@ def signature_string(event: str, fields: Mapping[str, Any]) -> str | None:
     return "".join(_text(fields.get(name)) for name in names)
 
 
+def _hmac(secret: str, text: str):
+    return hmac.new(secret.encode("utf-8"), text.encode("utf-8"), hashlib.sha1)
+
+
 def sign(secret: str, text: str) -> str:
     """``base64_encode(hash_hmac('sha1', text, secret))``: base64 of the *hex* HMAC-SHA1."""
-    digest = hmac.new(secret.encode("utf-8"), text.encode("utf-8"), hashlib.sha1).hexdigest()
-    return base64.b64encode(digest.encode("ascii")).decode("ascii")
+    return base64.b64encode(_hmac(secret, text).hexdigest().encode("ascii")).decode("ascii")
+
+
+def sign_raw(secret: str, text: str) -> str:
+    """Base64 of the *raw* HMAC-SHA1, as Zadarma's TypeScript library computes the same header
+    (zadarma/user-api-typescript ``src/Webhook.ts``: ``createHmac('sha1', secret)
+    .update(string).digest('base64')``)."""
+    return base64.b64encode(_hmac(secret, text).digest()).decode("ascii")
 
 
 def verify_signature(secret: str, event: str, fields: Mapping[str, Any], header: str | None) -> bool:
-    """Whether ``header`` (the ``Signature`` header) signs ``event``'s fields; constant time.
-    False without a secret, without a header, or for an event with no known signature."""
+    """Whether ``header`` (the ``Signature`` header) signs ``event``'s fields, in either of the
+    two encodings Zadarma's own libraries use (PHP: base64 of the hex HMAC; TypeScript: base64
+    of the raw HMAC); constant time. False without a secret, without a header, or for an event
+    with no known signature."""
     text = signature_string(event, fields)
     if not secret or text is None or not isinstance(header, str) or not header.strip():
         return False
-    expected = sign(secret, text).encode("ascii")
-    return hmac.compare_digest(expected, header.strip().encode("utf-8", "replace"))
+    given = header.strip().encode("utf-8", "replace")
+    fits_hex = hmac.compare_digest(sign(secret, text).encode("ascii"), given)
+    fits_raw = hmac.compare_digest(sign_raw(secret, text).encode("ascii"), given)
+    return fits_hex or fits_raw
 
 
 # -----------------------------------------------------------------------------

@@ -227,7 +227,8 @@ class TestZadarma(PbxHttpCase):
                    status_code="16", is_recorded="0", call_id_with_rec="")
         self.assertOk(self.notify(end), "ended")
         call = self.find_call(callid)
-        self.assertEqual((call.direction, call.user_id, call.duration, call.phone), ("out", self.salesperson2, 30, CALLER))
+        self.assertEqual((call.direction, call.user_id, call.duration, call.phone),
+                         ("out", self.salesperson2, 30, CALLER))
         self.assertEqual(call.phone_e164, E164)
 
     def test_an_outbound_call_refused_for_lack_of_credit_is_failed(self):
@@ -322,15 +323,17 @@ class TestZadarma(PbxHttpCase):
         fields = {"event": "NOTIFY_INTERNAL", "call_start": self.call_start(), "pbx_call_id": callid,
                   "caller_id": CALLER, "called_did": DID, "internal": "101"}
         good = reference_signature(zadarma.signature_string("NOTIFY_INTERNAL", fields), SECRET)
-        raw_digest = base64.b64encode(hmac.new(SECRET.encode(), zadarma.signature_string(
-            "NOTIFY_INTERNAL", fields).encode(), hashlib.sha1).digest()).decode()
         before = self.counts()
         for case, kwargs in {
             "missing": {"sign": False},
             "empty": {"signature": ""},
             "another secret": {"signature": reference_signature(
                 zadarma.signature_string("NOTIFY_INTERNAL", fields), "not-the-secret")},
-            "base64 of the raw digest": {"signature": raw_digest},
+            "hex digest without base64": {"signature": hmac.new(SECRET.encode(), zadarma.signature_string(
+                "NOTIFY_INTERNAL", fields).encode(), hashlib.sha1).hexdigest()},
+            "raw digest made with another secret": {"signature": base64.b64encode(hmac.new(
+                b"not-the-secret", zadarma.signature_string("NOTIFY_INTERNAL", fields).encode(),
+                hashlib.sha1).digest()).decode()},
             "other fields": {"signature": good, "fields": dict(fields, caller_id="84903000111")},
             "injection": {"signature": "' OR 1=1 --"},
         }.items():
@@ -340,6 +343,25 @@ class TestZadarma(PbxHttpCase):
                 self.assertError(status, body, "forbidden")
         self.assertCounts(before)
         self.assertOk(self.notify(fields, signature=good), "ringing")
+
+    def test_the_raw_hmac_of_zadarmas_typescript_library_signs_too_and_binds_like_the_hex_one(self):
+        # zadarma/user-api-typescript src/Webhook.ts: createHmac('sha1', secret).update(string)
+        # .digest('base64'), base64 of the 20 raw bytes (the PHP library: of the 40 hex characters)
+        callid = self.new_pbx_call_id()
+        fields = {"event": "NOTIFY_INTERNAL", "call_start": self.call_start(), "pbx_call_id": callid,
+                  "caller_id": CALLER, "called_did": DID, "internal": "101"}
+        raw_digest = base64.b64encode(hmac.new(SECRET.encode(), zadarma.signature_string(
+            "NOTIFY_INTERNAL", fields).encode(), hashlib.sha1).digest()).decode()
+        self.assertOk(self.notify(fields, signature=raw_digest), "ringing")
+        # the same HMAC in either encoding is one signature: it cannot sign another call
+        before = self.counts()
+        for signature in (raw_digest, reference_signature(
+                zadarma.signature_string("NOTIFY_INTERNAL", fields), SECRET)):
+            with self.subTest(signature=signature):
+                status, body, _response = self.notify(
+                    dict(fields, pbx_call_id=self.new_pbx_call_id()), signature=signature)
+                self.assertError(status, body, "forbidden")
+        self.assertCounts(before)
 
     def test_without_an_api_secret_notifications_need_no_signature(self):
         self.connection.sudo().zadarma_api_secret = False

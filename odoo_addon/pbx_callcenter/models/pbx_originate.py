@@ -103,10 +103,11 @@ class PbxConnection(models.Model):
     )
     originate_number_format = fields.Selection(
         [("dialable", "As dialled from the PBX country"), ("e164", "International (E.164 digits)")],
-        string="Number Format", default="dialable", required=True, groups="base.group_system",
+        string="Number Format", compute="_compute_originate_number_format", store=True,
+        readonly=False, precompute=True, required=True, groups="base.group_system",
         help="As dialled: national numbers in national format, others with the country's "
              "international prefix (00…, 011…). International: country code and number, no '+' "
-             "(what Zadarma expects).",
+             "(what Zadarma's API expects: chosen when the method becomes Zadarma).",
     )
     originate_verify_tls = fields.Boolean(
         "Verify TLS Certificate", default=True, groups="base.group_system",
@@ -169,6 +170,15 @@ class PbxConnection(models.Model):
             "yeastar_client_id": False, "yeastar_client_secret": False, "originate_headers": False,
         })
         return result
+
+    @api.depends("originate_method")
+    def _compute_originate_number_format(self):
+        # Zadarma's callback API wants the number in international format
+        for connection in self:
+            if connection.originate_method == "zadarma":
+                connection.originate_number_format = "e164"
+            elif not connection.originate_number_format:
+                connection.originate_number_format = "dialable"
 
     # ---- originate ---------------------------------------------------------------
 

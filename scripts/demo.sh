@@ -6,12 +6,13 @@
 # 1. scripts/setup.sh (packages, PostgreSQL, node_modules);
 # 2. database pbx_demo recreated with `-i pbx_callcenter` WITH demo data on ODOO_SRC, else on the
 #    newest Odoo found of /opt/odoo/19.0, 18.0, 17.0 (`ODOO_SRC=/opt/odoo/17.0 npm run demo` for
-#    another);
+#    another), else on Odoo 19.0 fetched once by a shallow git clone into ~/.cache/pbx_callcenter/odoo
+#    (scripts/odoo_lib.sh odoo_fetch: ODOO_GIT_URL, PBX_ODOO_CACHE);
 # 3. Odoo served on http://127.0.0.1:8069 (HOST / PORT to change), simulated calls played with
 #    `npm run simulate -- --url ... --db pbx_demo --token <demo token> --scenario all`;
 # 4. Odoo stays in the foreground (its log streamed here) until Ctrl-C, which stops it.
 #
-# Environment: ODOO_SRC, PORT (8069), HOST (127.0.0.1), PBX_DEMO_DB (pbx_demo), RUN_DIR (<repo>/.run),
+# Environment: ODOO_SRC, ODOO_GIT_URL, PBX_ODOO_CACHE, PORT (8069), HOST (127.0.0.1), PBX_DEMO_DB (pbx_demo), RUN_DIR (<repo>/.run),
 #   DEMO_SCENARIO (all), DEMO_NO_WAIT=1 (stop Odoo and exit after the simulation; for scripts/CI).
 set -uo pipefail
 
@@ -33,22 +34,18 @@ say() { echo "[demo] $*"; }
 bash scripts/setup.sh || { say "scripts/setup.sh failed"; exit 1; }
 
 # ---- which Odoo ---------------------------------------------------------------------------------
-SRC=""
-if [[ -n "${ODOO_SRC:-}" ]]; then
-    SRC="$ODOO_SRC"
-else
-    for d in /opt/odoo/19.0 /opt/odoo/18.0 /opt/odoo/17.0; do
-        if [[ -f "$d/odoo-bin" ]]; then SRC="$d"; break; fi
-    done
-fi
-if [[ -z "$SRC" || ! -f "$SRC/odoo-bin" ]]; then
+odoo_demo_src /opt/odoo/19.0 /opt/odoo/18.0 /opt/odoo/17.0 || exit 1   # odoo_fetch said why
+SRC="$ODOO_PICKED"
+if [[ ! -f "$SRC/odoo-bin" ]]; then
     say "no Odoo source (set ODOO_SRC or install /opt/odoo/19.0, /opt/odoo/18.0 or /opt/odoo/17.0)"
     exit 1
 fi
 SRC="$(cd "$SRC" && pwd)"
 MAJOR="$(odoo_major "$SRC")"
-if [[ -n "${ODOO_SRC:-}" ]]; then
+if [[ $ODOO_PICKED_FROM == ODOO_SRC ]]; then
     say "using Odoo $MAJOR at $SRC (ODOO_SRC)"
+elif [[ $ODOO_PICKED_FROM == fetched ]]; then
+    say "using Odoo $MAJOR at $SRC, fetched: none at /opt/odoo/19.0, 18.0 or 17.0 (another: ODOO_SRC=<tree> npm run demo)"
 else
     say "using Odoo $MAJOR at $SRC, the newest found (another: ODOO_SRC=/opt/odoo/17.0 npm run demo)"
 fi

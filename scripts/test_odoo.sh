@@ -7,6 +7,10 @@
 #   ODOO_SRC=/path/to/odoo     test on that source tree only (version read from odoo/release.py);
 #                              default: /opt/odoo/17.0, /opt/odoo/18.0 and /opt/odoo/19.0, those present
 #                              (ODOO_SEARCH_DIRS="dir dir" to look elsewhere).
+#   PBX_FETCH_ODOO=1           also fetch each supported version not found (=18.0,19.0: those only)
+#                              by a shallow git clone, cached (scripts/odoo_lib.sh odoo_fetch:
+#                              ODOO_GIT_URL, PBX_ODOO_CACHE); a failed fetch counts 1 failure.
+#                              Default: nothing fetched.
 #   ODOO_ADDONS_PATH=...       Odoo's own addons dirs (default: <src>/odoo/addons when it holds crm,
 #                              else <src>/addons,<src>/odoo/addons as in a git checkout)
 #   ODOO_TEST_ADDONS=dir       dir holding the module (default <repo>/odoo_addon)
@@ -40,6 +44,7 @@ ADDONS="$(cd "$ADDONS" 2>/dev/null && pwd || echo "$ADDONS")"
 
 # ---- which Odoo trees -------------------------------------------------------------------------
 SRCS=()
+FETCH_FAILED=()
 if [[ -n "${ODOO_SRC:-}" ]]; then
     if [[ -f "$ODOO_SRC/odoo-bin" && -f "$ODOO_SRC/odoo/release.py" ]]; then
         SRCS+=("$(cd "$ODOO_SRC" && pwd)")
@@ -53,6 +58,24 @@ else
     for d in ${ODOO_SEARCH_DIRS:-/opt/odoo/17.0 /opt/odoo/18.0 /opt/odoo/19.0}; do
         [[ -f "$d/odoo-bin" && -f "$d/odoo/release.py" ]] && SRCS+=("$d")
     done
+    if [[ -n "${PBX_FETCH_ODOO:-}" && "$PBX_FETCH_ODOO" != 0 ]]; then
+        want=("${ODOO_VERSIONS[@]}")
+        [[ "$PBX_FETCH_ODOO" != 1 ]] && IFS=', ' read -r -a want <<<"$PBX_FETCH_ODOO"
+        for v in "${want[@]}"; do
+            have=0
+            for src in "${SRCS[@]}"; do [[ "$(odoo_major "$src")" == "${v%%.*}" ]] && have=1; done
+            [[ $have == 1 ]] && continue
+            if src="$(odoo_fetch "$v")"; then SRCS+=("$src"); else FETCH_FAILED+=("$v"); fi
+        done
+    fi
+fi
+fetch_failures() {  # one failure per version PBX_FETCH_ODOO asked for that could not be fetched
+    for v in "${FETCH_FAILED[@]}"; do echo "TIER2 odoo${v%%.*}: passed=0 failed=1 (fetch of Odoo $v failed)"; done
+}
+if [[ ${#SRCS[@]} -eq 0 && ${#FETCH_FAILED[@]} -gt 0 ]]; then
+    fetch_failures
+    echo "0 passed, ${#FETCH_FAILED[@]} failed"
+    exit 1
 fi
 if [[ ${#SRCS[@]} -eq 0 ]]; then
     echo "################################################################################"
@@ -202,6 +225,8 @@ for major in "${MAJORS[@]}"; do
     total_failed=$((total_failed + f))
 done
 
+fetch_failures
+total_failed=$((total_failed + ${#FETCH_FAILED[@]}))
 cleanup_dbs
 [[ "${KEEP_DB:-0}" == 1 ]] && echo "(databases kept: $(for m in "${MAJORS[@]}"; do printf '%s ' "${DB[$m]}"; done))"
 echo "$total_passed passed, $total_failed failed"

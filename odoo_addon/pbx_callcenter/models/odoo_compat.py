@@ -8,6 +8,7 @@ and `group_ids`, so they are translated while this module's data loads there. Th
 records that exist on some versions only are listed in `VERSIONED_RECORDS`. Nothing outside
 this module's records is touched.
 """
+import importlib
 import re
 
 import odoo.modules.module
@@ -74,6 +75,43 @@ def user_in_groups(env, groups):
     if ODOO_MAJOR >= 18:
         return env.user.has_groups(groups)
     return env["res.users"].user_has_groups(groups)
+
+
+class RpcAnswer(dict):
+    """The answer of a method called over RPC, whose None values go over XML-RPC as False,
+    Odoo's own "no value" (XML-RPC cannot marshal None: Odoo would answer "cannot marshal None"
+    after the method ran). JSON-RPC, JSON-2 and Python callers see a dict with its nulls."""
+
+
+def _dump_rpc_answer(marshaller, value, write):
+    marshaller.dump_struct(_none_to_false(dict(value)), write)
+
+
+#: Where Odoo's XML-RPC marshaller is: base's controllers on 17 and 18, the rpc module on 19.
+XMLRPC_MODULES = ("odoo.addons.base.controllers.rpc", "odoo.addons.rpc.controllers.xmlrpc")
+
+
+def _register_rpc_answer():
+    """Teach Odoo's XML-RPC marshaller our own type, and only it."""
+    for path in XMLRPC_MODULES:
+        try:
+            module = importlib.import_module(path)
+        except ImportError:  # the other version's place
+            continue
+        module.OdooMarshaller.dispatch[RpcAnswer] = _dump_rpc_answer
+
+
+_register_rpc_answer()
+
+
+def _none_to_false(value):
+    if value is None:
+        return False
+    if isinstance(value, dict):
+        return {key: _none_to_false(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_none_to_false(item) for item in value]
+    return value
 
 
 def mobile(record):

@@ -15,6 +15,7 @@ import requests
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from . import odoo_compat
 from ..lib import originate
 from ..lib.dialcode import apply_prefix, parse_dial_codes
 
@@ -103,8 +104,7 @@ class PbxConnection(models.Model):
     )
     originate_number_format = fields.Selection(
         [("dialable", "As dialled from the PBX country"), ("e164", "International (E.164 digits)")],
-        string="Number Format", compute="_compute_originate_number_format", store=True,
-        readonly=False, precompute=True, required=True, groups="base.group_system",
+        string="Number Format", default="dialable", required=True, groups="base.group_system",
         help="As dialled: national numbers in national format, others with the country's "
              "international prefix (00…, 011…). International: country code and number, no '+' "
              "(what Zadarma's API expects: chosen when the method becomes Zadarma).",
@@ -156,7 +156,25 @@ class PbxConnection(models.Model):
             "yeastar_refresh_token": False, "yeastar_refresh_expiry": False,
         })
 
+    @api.onchange("originate_method")
+    def _onchange_originate_method(self):
+        if self.originate_method == "zadarma":
+            self.originate_number_format = "e164"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create([self._zadarma_dials_international(vals) for vals in vals_list])
+
+    @staticmethod
+    def _zadarma_dials_international(vals):
+        """Zadarma's callback API wants the number in international format: a connection set to
+        Zadarma dials E.164 digits unless the same values choose the number format."""
+        if vals.get("originate_method") == "zadarma" and "originate_number_format" not in vals:
+            return dict(vals, originate_number_format="e164")
+        return vals
+
     def write(self, vals):
+        vals = self._zadarma_dials_international(vals)
         if {"yeastar_client_id", "yeastar_client_secret", "originate_url"} & set(vals):
             vals = dict(vals, yeastar_access_token=False, yeastar_token_expiry=False,
                         yeastar_refresh_token=False, yeastar_refresh_expiry=False)
@@ -170,15 +188,6 @@ class PbxConnection(models.Model):
             "yeastar_client_id": False, "yeastar_client_secret": False, "originate_headers": False,
         })
         return result
-
-    @api.depends("originate_method")
-    def _compute_originate_number_format(self):
-        # Zadarma's callback API wants the number in international format
-        for connection in self:
-            if connection.originate_method == "zadarma":
-                connection.originate_number_format = "e164"
-            elif not connection.originate_number_format:
-                connection.originate_number_format = "dialable"
 
     # ---- originate ---------------------------------------------------------------
 
@@ -387,7 +396,12 @@ class ResUsers(models.Model):
         one of their companies. ``prefix_label`` answers an earlier ``ask`` (``""``: no prefix).
         Always returns the dict of ``lib.originate.dial_result``: ``status`` ok / ask / link /
         error, never raises for an expected failure (no extension, PBX unreachable or refusing).
+        Over XML-RPC its null values are False (odoo_compat.RpcAnswer).
         """
+        return odoo_compat.RpcAnswer(self._pbx_dial(number, prefix_label))
+
+    @api.model
+    def _pbx_dial(self, number, prefix_label=None):
         user = self.env.user
         extensions = self.env["pbx.extension"].sudo().search(
             [("user_id", "=", user.id), ("connection_id.active", "=", True),

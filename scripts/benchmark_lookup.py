@@ -13,7 +13,8 @@ Runs inside Odoo (registry + Environment, nothing committed) and times, per look
       on res_partner then crm_lead, over --scan-n numbers (phone only on Odoo 19: no mobile).
 (b) and (c) read every row of both tables per lookup, hence the smaller sample (--scan-n 0: ours
 only). (a) runs --rounds times over the same numbers and reports the round with the lowest p95,
-each round printed: on a machine shared with other processes, their load only ever adds time. --json writes every figure to FILE (benchmark_install.py reads it).
+each round printed: on a machine shared with other processes, their load only ever adds time.
+--json writes every figure to FILE (benchmark_install.py reads it).
 Half the numbers are stored numbers written in another format, half are misses
 (US numbers whose last 9 digits no seeded number can end with).
 """
@@ -21,7 +22,6 @@ Half the numbers are stored numbers written in another format, half are misses
 import argparse
 import os
 import random
-import statistics
 import sys
 import time
 

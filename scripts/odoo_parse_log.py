@@ -77,7 +77,7 @@ def excerpt(rec, limit=MAX_EXCERPT_LINES):
         tail = limit - head
         lines = (lines[:head] + ['    ... (%d lines cut, see the log file)' % (len(lines) - limit)]
                  + lines[-tail:])
-    return '\n'.join('    | ' + l for l in lines)
+    return '\n'.join('    | ' + line for line in lines)
 
 
 def main():
@@ -94,7 +94,7 @@ def main():
         with open(args.logfile, encoding='utf-8', errors='replace') as fh:
             raw_lines = fh.readlines()
         records = parse_records(raw_lines)
-        hung = [l.strip() for l in raw_lines if l.startswith('# test_odoo.sh: HUNG')]
+        hung = [line.strip() for line in raw_lines if line.startswith('# test_odoo.sh: HUNG')]
     except OSError as exc:
         print('  cannot read log %s: %s' % (args.logfile, exc))
         print('TIER2 %s: passed=0 failed=1' % args.label)
@@ -152,7 +152,8 @@ def main():
     failed = n_failed + n_errors + len(skips)
     problems = []
     if result is None:
-        problems.append('no "odoo.tests.result" line: Odoo stopped before running the tests (crash, install error or timeout)')
+        problems.append('no "odoo.tests.result" line: Odoo stopped before running the tests '
+                        '(crash, install error or timeout)')
     elif n_tests == 0:
         problems.append('0 tests ran (no test module imported? check tests/__init__.py and --test-tags)')
     if unexpected:

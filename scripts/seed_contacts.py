@@ -172,7 +172,6 @@ def main():
         return c, (None if rng.random() < 0.05 else c)
 
     t0 = time.time()
-    now = "now()"
 
     # ---- partners
     # Without the module's columns (seeding before `-i pbx_callcenter`, to time the install's

@@ -6,14 +6,17 @@
 #
 # - Debian packages: Odoo's Python dependencies (run Odoo with /usr/bin/python3, never a pyenv
 #   python3; python3-magic for Odoo 19), PostgreSQL, chromium + python3-websocket (browser tests
-#   and tours), python3-pytest.
+#   and tours), python3-pytest, python3-flake8 (npm run lint:py).
 #   Skipped when `dpkg -s` says they are all installed; otherwise `apt-get update` then install.
 # - PostgreSQL: starts the cluster if it is down (creates one if there is none) and creates a
 #   superuser role for the current OS user (Odoo connects over the unix socket as that user;
 #   it refuses db_user=postgres).
+# - Node.js: the `node` on PATH must satisfy package.json's engines.node (scripts/check_node.py);
+#   setup stops with what is required, what was found and how to fix it otherwise.
 # - npm: `npm ci` when node_modules is missing or was installed from another package-lock.json.
 # - Odoo itself is in no package registry: it is expected at /opt/odoo/17.0, 18.0 and 19.0
-#   (or ODOO_SRC). Without it the Odoo tier is reported as SKIPPED.
+#   (or ODOO_SRC). Without it the Odoo tier is reported as SKIPPED, unless PBX_FETCH_ODOO=1 (a
+#   shallow git clone of each, scripts/odoo_lib.sh odoo_fetch); npm run demo fetches 19.0.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,6 +39,7 @@ APT_PKGS=(
     python3-requests python3-stdnum python3-tz python3-urllib3 python3-vobject python3-werkzeug
     python3-xlsxwriter python3-xlrd python3-zeep python3-ldap python3-pydot python3-phonenumbers
     python3-serial python3-usb python3-xlwt python3-magic chromium python3-websocket python3-pytest
+    python3-flake8
 )
 missing=()
 for p in "${APT_PKGS[@]}"; do
@@ -110,6 +114,10 @@ else
     log "PostgreSQL tools not found (pg_lsclusters)"; exit 1
 fi
 
+# ---- Node.js ---------------------------------------------------------------------------------------
+if ! node_check="$(/usr/bin/python3 scripts/check_node.py 2>&1)"; then log "$node_check"; exit 1; fi
+log "$node_check"
+
 # ---- npm -------------------------------------------------------------------------------------------
 if [[ -f package.json ]]; then
     if [[ -f package-lock.json ]]; then
@@ -140,6 +148,6 @@ fi
 if [[ -n "$found" ]]; then
     log "Odoo sources:$found"
 else
-    log "WARNING: no Odoo source at /opt/odoo/17.0, 18.0 or 19.0 (and ODOO_SRC unset): the Odoo tier will be SKIPPED"
+    log "WARNING: no Odoo source at /opt/odoo/17.0, 18.0 or 19.0 (and ODOO_SRC unset): the Odoo tier will be SKIPPED (PBX_FETCH_ODOO=1 fetches them; npm run demo fetches 19.0)"
 fi
 log "done"

@@ -10,6 +10,9 @@
 #              owl.js each Odoo tree present ships (17.0, 18.0, 19.0: web/tests/owl/odoo_owl_trees.mjs);
 #              a tree missing prints `SKIPPED: no Odoo <v> source: widget tests on its owl.js not run`
 #   pytest     tests/python with /usr/bin/python3 (counts from a JUnit XML report)
+#   typecheck  `npm run typecheck` (tsc, TypeScript 7), 1 check
+#   eslint     `npm run lint:ts` (web/, scripts/; eslint.config.js), 1 check
+#   flake8     `npm run lint:py` (odoo_addon/, scripts/, tests/; .flake8), 1 check
 # Tier 2 (real Odoo, scripts/test_odoo.sh): the module's Odoo tests on 17.0, 18.0 and 19.0.
 # Tier 3 (live, only if tests/live/*.py exist): for each Odoo version whose tier 2 install
 #   succeeded, the tier 2 database (module installed, NO demo data, admin/admin) is served by a
@@ -155,6 +158,23 @@ EOF
 else
     echo "(tests/python absent: skipped)"
 fi
+
+# ---- tier 1: type check and linters ---------------------------------------------------------------
+# One check each: passed when `npm run <script>` exits 0; the failure note counts the findings.
+npm_check() {  # tier script finding-pattern (grep -E, one match per finding)
+    local tier="$1" script="$2" pattern="$3" out="$RUN_DIR/$1.out" rc n
+    banner "tier 1: $tier (npm run $script)"
+    if [[ $ONLY_LIVE == 1 ]]; then echo "(ONLY_LIVE=1: skipped)"; return; fi
+    npm run --silent "$script" </dev/null 2>&1 | tee "$out"
+    rc=${PIPESTATUS[0]}
+    if [[ $rc -eq 0 ]]; then add "$tier" 1 0; return; fi
+    n="$(grep -cE "$pattern" "$out")"
+    echo "FAILED: npm run $script (exit $rc)"
+    add "$tier" 0 1 0 "$n finding(s), exit $rc$([[ $n == 0 ]] && echo ': not installed? run scripts/setup.sh')"
+}
+npm_check typecheck typecheck 'error TS[0-9]+'
+npm_check eslint lint:ts '^ +[0-9]+:[0-9]+ +(error|warning) '
+npm_check flake8 lint:py '^[^ :]+:[0-9]+:[0-9]+: [A-Z][0-9]+ '
 
 # ---- tier 2: Odoo ------------------------------------------------------------------------------
 banner "tier 2: Odoo (scripts/test_odoo.sh)"

@@ -17,7 +17,7 @@ CREATE INDEX CONCURRENTLY; ANALYZE, so that the planner uses the indexes at once
 other Odoo processes wrote meanwhile (their registry does not know the keys yet) are re-keyed.
 On a small table (a fresh database, the tests) all of it runs in the install transaction.
 
-Raw SQL throughout, on purpose and measured (README, Performance): the ORM is the slow path this
+Raw SQL throughout, on purpose and measured (docs/performance.md): the ORM is the slow path this
 replaces. Table and column names come only from the constants below, values are parameters.
 """
 
@@ -243,4 +243,3 @@ def pre_init_hook(env):
         _prefill_on_side_connection(cr.dbname, tables)
     else:
         _prefill_in_transaction(cr, tables)
-

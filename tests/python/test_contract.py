@@ -23,7 +23,8 @@ def popup_args(**changes):
         caller={"model": "res.partner", "id": 7, "name": "Azure Interior", "company": None,
                 "image_url": "/web/image/res.partner/7/avatar_128", "email": None},
         opportunities=[{"id": 3, "name": "Deal", "stage": "New", "expected_revenue": 1000}],
-        last_calls=[{"id": 10, "direction": "in", "state": "ended", "start": datetime(2026, 11, 20, 10, 0), "duration": 65}],
+        last_calls=[{"id": 10, "direction": "in", "state": "ended",
+                     "start": datetime(2026, 11, 20, 10, 0), "duration": 65}],
         open_in_new_tab=False, notes="",
     )
     args.update(changes)
@@ -56,7 +57,8 @@ def test_ok_response_arguments_are_keyword_only():
         ok_response(*OK_ARGS.values())
 
 
-@pytest.mark.parametrize("record", [{"model": "res.partner", "id": 7}, {"model": "x", "id": 1, "name": "n", "x": 1}, []])
+@pytest.mark.parametrize("record", [{"model": "res.partner", "id": 7},
+                                    {"model": "x", "id": 1, "name": "n", "x": 1}, []])
 def test_ok_response_refuses_a_malformed_record(record):
     with pytest.raises(TypeError):
         ok_response(**dict(OK_ARGS, record=record))

@@ -49,7 +49,7 @@ def test_no_prefix_keeps_the_number(prefix):
 
 
 @pytest.mark.parametrize("number, prefix", [("", "9"), ("+84989464344", "9"), ("098 946", "9"), ("0989", "9a"),
-                                             ("0989", "1; rm -rf /"), (None, "9")])
+                                            ("0989", "1; rm -rf /"), (None, "9")])
 def test_non_digit_number_or_prefix_is_refused(number, prefix):
     with pytest.raises(ValueError):
         apply_prefix(number, prefix)

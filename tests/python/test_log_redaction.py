@@ -62,7 +62,8 @@ def test_the_filter_redacts_preformatted_messages_and_mapping_args():
                                f'127.0.0.1 - - "GET /api/callcenter/lookup?token={TOKEN} HTTP/1.1" 200', None, None)
     RedactTokens().filter(record)
     assert TOKEN not in record.getMessage()
-    record = logging.LogRecord("werkzeug", logging.INFO, "x", 1, "%(url)s %(n)d", ({"url": f"/a?token={TOKEN}", "n": 3},), None)
+    record = logging.LogRecord("werkzeug", logging.INFO, "x", 1,
+                               "%(url)s %(n)d", ({"url": f"/a?token={TOKEN}", "n": 3},), None)
     RedactTokens().filter(record)
     assert record.getMessage() == f"/a?token={REDACTED} 3"
 

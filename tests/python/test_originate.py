@@ -169,7 +169,8 @@ def test_broken_templates_are_configuration_errors(overrides):
     assert _error_code(_generic, **overrides) == "not_configured"
 
 
-@pytest.mark.parametrize("status, ok", [(200, True), (201, True), (204, True), (302, False), (403, False), (500, False)])
+@pytest.mark.parametrize("status, ok", [(200, True), (201, True), (204, True),
+                                        (302, False), (403, False), (500, False)])
 def test_generic_pbx_accepts_with_any_2xx(status, ok):
     assert originate.http_outcome(status, b"").ok is ok
 

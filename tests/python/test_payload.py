@@ -85,7 +85,8 @@ def test_phone_formats_are_accepted(phone):
 
 @pytest.mark.parametrize(
     "phone",
-    ["12", "1" * 21, "abc", "0989464344 ext 5", "0989464344'; DROP TABLE res_partner;--", "098\x00946", "\u0660\u0669\u0668",
+    ["12", "1" * 21, "abc", "0989464344 ext 5", "0989464344'; DROP TABLE res_partner;--",
+     "098\x00946", "\u0660\u0669\u0668",
      "098,946", "+84_989", "＋84989464344", "0989\n464344"],
 )
 def test_non_phone_text_is_refused(phone):
@@ -127,7 +128,8 @@ def test_huge_values_are_refused_quickly():
 
 def test_call_out_minimal_defaults():
     event = out()
-    assert (event.calldate, event.duration, event.billsec, event.status, event.disposition) == (None, 0, None, "missed", None)
+    assert (event.calldate, event.duration, event.billsec, event.status, event.disposition) == \
+        (None, 0, None, "missed", None)
     assert (event.recordingfile, event.direction) == (None, None)
 
 
@@ -179,13 +181,16 @@ def test_durations_accept_integers_digit_strings_and_whole_floats(value, expecte
 
 @pytest.mark.parametrize(
     "value, message",
-    [(-1, "out of range (0..604800)"), (604801, "out of range (0..604800)"), ("99999999999", "out of range (0..604800)"),
-     ("-1", "must be an integer"), ("6.5", "must be an integer"), (6.5, "must be an integer"), ("1e3", "must be an integer"),
+    [(-1, "out of range (0..604800)"), (604801, "out of range (0..604800)"),
+     ("99999999999", "out of range (0..604800)"),
+     ("-1", "must be an integer"), ("6.5", "must be an integer"), (6.5, "must be an integer"),
+     ("1e3", "must be an integer"),
      (True, "must be an integer"), ([], "must be an integer"), (float("nan"), "must be an integer"),
      ("٤٢", "must be an integer"), (10**100, "out of range (0..604800)")],
 )
 def test_bad_durations_are_refused(value, message):
-    assert bad_fields("call_out", {**BASE, "duration": value, "billsec": value}) == {"duration": message, "billsec": message}
+    assert bad_fields("call_out", {**BASE, "duration": value, "billsec": value}) == \
+        {"duration": message, "billsec": message}
 
 
 def test_billsec_above_duration_is_refused():

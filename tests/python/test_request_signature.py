@@ -47,7 +47,8 @@ def test_header_names_and_hex_case_do_not_matter():
     assert problem({**hdrs, "X-Signature": " V2=" + hdrs["X-Signature"][3:] + " "}) is None
 
 
-@pytest.mark.parametrize("path", ["/api/callcenter/call_out", "/api/callcenter/init", PATH + "/", "/api/callcenter/CALL_IN"])
+@pytest.mark.parametrize("path", ["/api/callcenter/call_out", "/api/callcenter/init",
+                                  PATH + "/", "/api/callcenter/CALL_IN"])
 def test_a_replay_to_another_path_fails(path):
     assert problem(headers(), path=path) == "invalid"
 

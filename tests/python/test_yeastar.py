@@ -151,7 +151,8 @@ def test_invitation_without_an_inbound_member_is_refused():
 def test_inbound_control_posts_the_channel_with_the_token_in_the_query(accept, endpoint):
     request = yeastar.inbound_control_request(base_url="https://pbx:8088/", access_token="t/1",
                                               accept=accept, channel_id="PJSIP/trunk-x-0001")
-    assert (request.method, request.url) == ("POST", f"https://pbx:8088/openapi/v1.0/call/{endpoint}?access_token=t%2F1")
+    assert (request.method, request.url) == ("POST",
+                                             f"https://pbx:8088/openapi/v1.0/call/{endpoint}?access_token=t%2F1")
     assert json.loads(request.body) == {"channel_id": "PJSIP/trunk-x-0001"}
     assert ("User-Agent", "OpenAPI") in request.headers
 
@@ -178,7 +179,8 @@ def test_documented_webhook_signature_is_base64_of_hmac_sha256_of_the_raw_body()
 
 def test_recording_resource_is_a_path_on_the_pbx_itself():
     good = json.dumps({"errcode": 0, "errmsg": "SUCCESS", "file": "a.wav",
-                       "download_resource_url": "/api/download/Recording-X.7.0.6-1-download-20220412175901-M8zB66xYUNTNMr2D.wav"})
+                       "download_resource_url":
+                       "/api/download/Recording-X.7.0.6-1-download-20220412175901-M8zB66xYUNTNMr2D.wav"})
     assert yeastar.recording_resource(200, good.encode()) == \
         "/api/download/Recording-X.7.0.6-1-download-20220412175901-M8zB66xYUNTNMr2D.wav"
     for url in ("https://evil.example/x.wav", "//evil.example/x.wav", "/api/../../etc/passwd", "/a//b",

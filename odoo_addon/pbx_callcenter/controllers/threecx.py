@@ -35,4 +35,3 @@ class PbxThreecxController(http.Controller):
             ("Content-Disposition", content_disposition(filename)),
             ("Cache-Control", "no-store"),
         ])
-

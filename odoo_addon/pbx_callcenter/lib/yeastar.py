@@ -345,7 +345,8 @@ def call_reference_time(native_event: str, envelope: Mapping[str, Any], tz_name:
     return None
 
 
-def replay_problem(native_event: str, envelope: Mapping[str, Any], tz_name: str, now: datetime) -> dict[str, str] | None:
+def replay_problem(native_event: str, envelope: Mapping[str, Any], tz_name: str,
+                   now: datetime) -> dict[str, str] | None:
     """``{field: message}`` when the event belongs to a call older than MAX_AGE (a replay),
     else None. ``now`` is naive UTC."""
     when = call_reference_time(native_event, envelope, tz_name)

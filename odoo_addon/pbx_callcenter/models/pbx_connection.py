@@ -403,7 +403,7 @@ class PbxConnection(models.Model):
     def _match_caller(self, number):
         """Find the contact or lead calling from `number` (a lib.phone.PhoneNumber).
 
-        Order, first hit wins (documented in the README):
+        Order, first hit wins (documented in docs/architecture.md):
           1. exact E.164 key, then the last `tail_digits` digits;
           2. within each: contacts before leads;
           3. contacts: individuals before companies, then the oldest (lowest id);

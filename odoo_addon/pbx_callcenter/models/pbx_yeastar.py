@@ -115,7 +115,6 @@ class PbxConnection(models.Model):
             return "failed"
         return "accepted" if accept else "refused"
 
-
     # ---- recordings ----------------------------------------------------------------------
 
     def _yeastar_recording(self, filename):

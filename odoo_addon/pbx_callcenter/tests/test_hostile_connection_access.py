@@ -282,7 +282,7 @@ class TestHostileAdminOnlyFields(HostileAccessCase):
                              routed({"/originate": (500, body)})),
             "zadarma": ({"originate_url": "{url}", "zadarma_api_key": "K", "zadarma_api_secret": "S"},
                         routed({originate.ZADARMA_CALLBACK: (200, {"status": "error",
-                                                                    "message": HOSTILE_ANSWER})})),
+                                                                   "message": HOSTILE_ANSWER})})),
             "yeastar": ({"originate_url": "{url}", "yeastar_client_id": "C", "yeastar_client_secret": "S"},
                         routed({f"{originate.YEASTAR_API}/get_token": (
                             200, {"errcode": 10004, "errmsg": HOSTILE_ANSWER})})),

@@ -18,7 +18,7 @@ from .hostile_roles import KINDS, HostileRolesCase
 #: A token of the right shape that names no connection.
 WRONG_TOKEN = "pbx_" + "A" * 43
 CANONICAL = ("generic", "asterisk")
-#: The table of the README's Security section: (name, method, path, query, body, content type,
+#: The table of docs/operations.md, Tokens: (name, method, path, query, body, content type,
 #: kinds whose token opens the route).
 ROUTE_CASES = [
     ("call_in", "POST", "/api/callcenter/call_in", {}, "canonical", "application/json", CANONICAL),

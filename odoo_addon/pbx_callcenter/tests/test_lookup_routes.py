@@ -84,7 +84,7 @@ class TestLookupCaller(ReadRouteCase):
 
     def test_a_company_is_found_as_its_own_company(self):
         company = self.make_partner("Azure Interior", is_company=True,
-                                   **number_vals(mobile="+84 98 946 43 44"))
+                                    **number_vals(mobile="+84 98 946 43 44"))
         answer = self.lookup("+84989464344")
         self.assertEqual(answer["record"]["id"], company.id)
         self.assertEqual((answer["caller_name"], answer["company"]), ("Azure Interior", "Azure Interior"))

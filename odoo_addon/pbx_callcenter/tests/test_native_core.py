@@ -42,7 +42,8 @@ class TestNativeCore(PbxHttpCase):
         self.native("call_in", {"phone": E164, "extension": "101", "callid": "n-1"})
         status, body, event = self.native("answer", {"phone": E164, "extension": "102", "callid": "n-1"})
         call = event.call_id
-        self.assertEqual((status, body["call"]["state"], event.route, event.source), (200, "answered", "answer", "zadarma"))
+        self.assertEqual((status, body["call"]["state"], event.route, event.source),
+                         (200, "answered", "answer", "zadarma"))
         self.assertEqual((call.extension, call.user_id), ("102", self.salesperson2))
         self.assertTrue(call.answer_date)
 

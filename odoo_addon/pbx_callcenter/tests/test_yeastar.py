@@ -121,7 +121,8 @@ class TestYeastarCalls(YeastarCase):
 
     def test_inbound_ring_answer_and_cdr_make_one_call_with_its_activity_and_popups(self):
         callid = fresh_callid()
-        status, answer = self.send(30011, {"call_id": callid, "members": [inbound(NUMBER, "ALERT"), ext("101", "RING")]})
+        status, answer = self.send(30011, {"call_id": callid,
+                                           "members": [inbound(NUMBER, "ALERT"), ext("101", "RING")]})
         self.assertEqual((status, answer["call"]["state"], answer["caller_name"]), (200, "ringing", "Gemini Furniture"))
         self.send(30011, {"call_id": callid, "members": [inbound(NUMBER, "ANSWERED"), ext("101", "ANSWER")]})
         self.assertEqual(self.find_call(callid).state, "answered")
@@ -152,7 +153,8 @@ class TestYeastarCalls(YeastarCase):
 
     def test_outbound_dial_answer_and_cdr(self):
         callid = fresh_callid()
-        status, answer = self.send(30011, {"call_id": callid, "members": [ext("102", "ALERT"), outbound(NUMBER, "RING", "102")]})
+        status, answer = self.send(30011, {"call_id": callid,
+                                           "members": [ext("102", "ALERT"), outbound(NUMBER, "RING", "102")]})
         self.assertEqual((answer["call"]["state"], answer["call"]["direction"]), ("dialing", "out"))
         self.send(30011, {"call_id": callid, "members": [ext("102", "ANSWERED"), outbound(NUMBER, "ANSWER", "102")]})
         self.send(30012, cdr(callid, type="Outbound", call_from="102", call_to=NUMBER, call_duration=40,
@@ -310,7 +312,8 @@ class TestYeastarHostile(YeastarCase):
 
     def test_body_that_is_not_a_json_object_is_400(self):
         for raw, content_type in ((b"not json", "application/json"), (b"[1,2]", "application/json"),
-                                  (b"\xff\xfe", "application/json"), (b"type=30011", "application/x-www-form-urlencoded")):
+                                  (b"\xff\xfe", "application/json"),
+                                  (b"type=30011", "application/x-www-form-urlencoded")):
             status, answer = self.ypost(raw=raw, headers={"Content-Type": content_type})
             self.assertError(status, answer, "invalid_payload", fields=["_body"])
 
@@ -568,7 +571,8 @@ class TestYeastarRecordings(YeastarCase):
         self.assertEqual(self.get(url).status_code, 404, "a salesperson only sees their own calls")
         self.authenticate("pbx_sales", "pbx_sales")
         self.assertEqual(self.get(f"/pbx_callcenter/yeastar/{self.connection.id}/recording/other.wav").status_code, 404)
-        self.assertEqual(self.get(f"/pbx_callcenter/yeastar/{self.connection.id + 999}/recording/{name}").status_code, 404)
+        self.assertEqual(self.get(f"/pbx_callcenter/yeastar/{self.connection.id + 999}/recording/{name}").status_code,
+                         404)
         self.assertFalse(self.pbx.received)
 
     def test_a_download_url_pointing_elsewhere_is_never_followed(self):

@@ -298,7 +298,7 @@ def parse_response(raw):
 
 
 # -----------------------------------------------------------------------------------------------
-# The documented answers (README "API", tests/fixtures/responses.json)
+# The documented answers (docs/api.md, tests/fixtures/responses.json)
 # -----------------------------------------------------------------------------------------------
 
 OK_KEYS = {"ok", "event_id", "call", "record", "created", "caller_name", "owner_extension",

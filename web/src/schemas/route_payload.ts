@@ -19,6 +19,7 @@ export type Route = "call_in" | "init" | "call_out";
 
 const PHONE_CHARS = /^[0-9 +()\-./]+$/;
 const EXTENSION_CHARS = /^[0-9A-Za-z*#+_.@-]+$/;
+// eslint-disable-next-line no-control-regex -- finding control characters is this pattern's purpose
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 const WEB_URL = /^https?:\/\/([^/?#]*)([^?#]*)/i;

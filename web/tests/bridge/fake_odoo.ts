@@ -69,7 +69,7 @@ export class FakeOdoo {
             req.on("data", (chunk: Buffer) => chunks.push(chunk));
             req.on("end", () => {
                 const route = (req.url ?? "").replace(/^\/api\/callcenter\//, "");
-                let body: Record<string, unknown> = {};
+                let body: Record<string, unknown>;
                 try {
                     body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
                 } catch {

@@ -44,7 +44,7 @@ export interface Mounted<C> {
 }
 
 /** Any component class (its props type aside): what `new App(...)` accepts. */
-type ComponentClass<C> = new (...args: any[]) => C;
+type ComponentClass<C> = new (...args: never[]) => C;
 
 /** Mounts `Component` in a fresh <div> of document.body, with `{ test: true }`. */
 export async function mountComponent<C extends Component>(

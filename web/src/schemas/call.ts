@@ -1,5 +1,5 @@
 // Call states and directions shared by route responses and bus payloads.
-import { z } from "zod";
+import * as z from "./zod";
 
 // -----------------------------------------------------------------------------
 // States
@@ -21,4 +21,4 @@ export const callerModelSchema = z.enum(["res.partner", "crm.lead"]);
 export type CallerModel = z.infer<typeof callerModelSchema>;
 
 /** A database id. */
-export const recordIdSchema = z.number().int().positive();
+export const recordIdSchema = z.int().check(z.positive());

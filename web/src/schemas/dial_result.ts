@@ -1,6 +1,6 @@
 // Result of the click-to-dial RPC `res.users.pbx_dial(number, prefix_label?)`: one object with
 // every key present, whatever the status (Python twin: check_dial_result in lib/originate.py).
-import { z } from "zod";
+import * as z from "./zod";
 
 // -----------------------------------------------------------------------------
 // Parts
@@ -25,15 +25,17 @@ const LINK_SCHEMES = ["tel", "sip", "sips", "callto"];
 export const dialChoiceSchema = z
     .strictObject({
         label: z.string(),
-        prefix: z.string().regex(DIALABLE).or(z.literal("")),
+        prefix: z.union([z.string().check(z.regex(DIALABLE)), z.literal("")]),
     })
-    .refine((choice) => (choice.label === "") === (choice.prefix === ""), {
-        message: "only the no-prefix choice has an empty label or prefix",
-    });
+    .check(
+        z.refine((choice) => (choice.label === "") === (choice.prefix === ""), {
+            message: "only the no-prefix choice has an empty label or prefix",
+        })
+    );
 
 export type DialChoice = z.infer<typeof dialChoiceSchema>;
 
-const text = z.string().min(1).nullable();
+const text = z.nullable(z.string().check(z.minLength(1)));
 
 // -----------------------------------------------------------------------------
 // Result
@@ -42,14 +44,14 @@ const text = z.string().min(1).nullable();
 export const dialResultSchema = z
     .strictObject({
         status: dialStatusSchema,
-        code: dialErrorCodeSchema.nullable(),
+        code: z.nullable(dialErrorCodeSchema),
         message: z.string(),
         extension: text,
         number: text,
         url: text,
         choices: z.array(dialChoiceSchema),
     })
-    .superRefine((result, ctx) => {
+    .check(z.superRefine((result, ctx) => {
         const problem = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
         if ((result.status === "error") !== (result.code !== null)) {
             problem("code", "an error, and only an error, has a code");
@@ -69,7 +71,7 @@ export const dialResultSchema = z
         if (result.url !== null && !LINK_SCHEMES.includes(result.url.split(":", 1)[0].toLowerCase())) {
             problem("url", "a link is tel:, sip:, sips: or callto:");
         }
-    });
+    }));
 
 export type DialResult = z.infer<typeof dialResultSchema>;
 export type DialErrorCode = z.infer<typeof dialErrorCodeSchema>;

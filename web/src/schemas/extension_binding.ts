@@ -1,6 +1,6 @@
 // Results of the pbx.extension.binding RPC methods (the extension binding screen).
 // Python twin: lib/extension_binding.check_result; shared cases: tests/fixtures/extension_binding.json.
-import { z } from "zod";
+import * as z from "./zod";
 import { recordIdSchema } from "./call";
 
 // -----------------------------------------------------------------------------
@@ -12,29 +12,29 @@ export const userKindSchema = z.enum(USER_KINDS);
 export type UserKind = z.infer<typeof userKindSchema>;
 
 /** A lower-case e-mail address, as the server compares them. */
-const emailKeySchema = z.string().regex(/^[^@\sA-Z<>]+@[^@\sA-Z<>]+$/);
+const emailKeySchema = z.string().check(z.regex(/^[^@\sA-Z<>]+@[^@\sA-Z<>]+$/));
 /** A connection id written as a JSON object key. */
-const connectionKeySchema = z.string().regex(/^[1-9]\d*$/);
+const connectionKeySchema = z.string().check(z.regex(/^[1-9]\d*$/));
 
 export const bindingConnectionSchema = z.strictObject({
     id: recordIdSchema,
-    name: z.string().min(1),
-    kind: z.string().min(1),
+    name: z.string().check(z.minLength(1)),
+    kind: z.string().check(z.minLength(1)),
     can_import: z.boolean(),
 });
 
 export const bindingExtensionSchema = z.strictObject({
     id: recordIdSchema,
-    name: z.string().min(1),
-    email: z.string().min(1).nullable(),
-    user_id: recordIdSchema.nullable(),
+    name: z.string().check(z.minLength(1)),
+    email: z.nullable(z.string().check(z.minLength(1))),
+    user_id: z.nullable(recordIdSchema),
 });
 
 export const bindingUserSchema = z.strictObject({
     id: recordIdSchema,
     name: z.string(),
     login: z.string(),
-    email: z.string().min(1).nullable(),
+    email: z.nullable(z.string().check(z.minLength(1))),
     kind: userKindSchema,
     /** connection id -> the extension the user holds there (their default one first). */
     bindings: z.record(connectionKeySchema, recordIdSchema),
@@ -54,7 +54,7 @@ export const bindingDataSchema = z
         users: z.array(bindingUserSchema),
         extensions: z.record(connectionKeySchema, z.array(bindingExtensionSchema)),
     })
-    .superRefine((data, ctx) => {
+    .check(z.superRefine((data, ctx) => {
         const connectionIds = data.connections.map((connection) => String(connection.id));
         if (new Set(connectionIds).size !== connectionIds.length) {
             ctx.addIssue({ code: "custom", path: ["connections"], message: "connection ids are unique" });
@@ -91,7 +91,7 @@ export const bindingDataSchema = z
                 }
             }
         }
-    });
+    }));
 
 export type BindingData = z.infer<typeof bindingDataSchema>;
 
@@ -103,7 +103,7 @@ export const autoBindPairSchema = z.strictObject({
     user_id: recordIdSchema,
     user_name: z.string(),
     extension_id: recordIdSchema,
-    extension_name: z.string().min(1),
+    extension_name: z.string().check(z.minLength(1)),
     email: emailKeySchema,
 });
 
@@ -113,11 +113,13 @@ export const autoBindResultSchema = z
         pairs: z.array(autoBindPairSchema),
         ambiguous: z.array(emailKeySchema),
     })
-    .refine(
-        (result) =>
-            new Set(result.pairs.map((pair) => pair.user_id)).size === result.pairs.length &&
-            new Set(result.pairs.map((pair) => pair.extension_id)).size === result.pairs.length,
-        { path: ["pairs"], message: "a user or an extension is paired once" }
+    .check(
+        z.refine(
+            (result) =>
+                new Set(result.pairs.map((pair) => pair.user_id)).size === result.pairs.length &&
+                new Set(result.pairs.map((pair) => pair.extension_id)).size === result.pairs.length,
+            { path: ["pairs"], message: "a user or an extension is paired once" }
+        )
     );
 
 export type AutoBindPair = z.infer<typeof autoBindPairSchema>;
@@ -128,11 +130,11 @@ export type AutoBindResult = z.infer<typeof autoBindResultSchema>;
 // -----------------------------------------------------------------------------
 
 export const saveResultSchema = z.strictObject({
-    changed: z.number().int().nonnegative(),
+    changed: z.int().check(z.nonnegative()),
     data: bindingDataSchema,
 });
 
-const numbersSchema = z.array(z.string().min(1));
+const numbersSchema = z.array(z.string().check(z.minLength(1)));
 
 export const addResultSchema = z.strictObject({
     created: numbersSchema,
@@ -141,8 +143,9 @@ export const addResultSchema = z.strictObject({
     data: bindingDataSchema,
 });
 
-export const importResultSchema = addResultSchema.extend({
-    fetched: z.number().int().nonnegative(),
+export const importResultSchema = z.strictObject({
+    ...addResultSchema.shape,
+    fetched: z.int().check(z.nonnegative()),
 });
 
 export type SaveResult = z.infer<typeof saveResultSchema>;

@@ -1,5 +1,5 @@
 // Responses of the PBX routes: `{"ok": true, ...}` with the call, or `{"ok": false, "error": ...}`.
-import { z } from "zod";
+import * as z from "./zod";
 import { callDirectionSchema, callerModelSchema, callStateSchema, recordIdSchema } from "./call";
 
 // -----------------------------------------------------------------------------
@@ -12,27 +12,27 @@ export const routeSuccessSchema = z
         event_id: recordIdSchema,
         call: z.object({
             id: recordIdSchema,
-            callid: z.string().min(1),
+            callid: z.string().check(z.minLength(1)),
             state: callStateSchema,
             direction: callDirectionSchema,
         }),
-        record: z
-            .object({ model: callerModelSchema, id: recordIdSchema, name: z.string() })
-            .nullable(),
+        record: z.nullable(z.object({ model: callerModelSchema, id: recordIdSchema, name: z.string() })),
         created: z.boolean(),
-        caller_name: z.string().nullable(),
-        owner_extension: z.string().min(1).nullable(),
+        caller_name: z.nullable(z.string()),
+        owner_extension: z.nullable(z.string().check(z.minLength(1))),
         blocked: z.boolean(),
         duplicate: z.boolean(),
     })
-    .refine((response) => !response.created || response.record !== null, {
-        path: ["record"],
-        message: "a created record must be returned",
-    })
-    .refine((response) => !(response.blocked && response.created), {
-        path: ["created"],
-        message: "a blocked number never creates a record",
-    });
+    .check(
+        z.refine((response) => !response.created || response.record !== null, {
+            path: ["record"],
+            message: "a created record must be returned",
+        }),
+        z.refine((response) => !(response.blocked && response.created), {
+            path: ["created"],
+            message: "a blocked number never creates a record",
+        })
+    );
 
 export type RouteSuccess = z.infer<typeof routeSuccessSchema>;
 
@@ -66,19 +66,21 @@ export const ERROR_STATUS: Readonly<Record<RouteErrorCode, number>> = {
 export const routeErrorSchema = z
     .object({
         ok: z.literal(false),
-        event_id: recordIdSchema.optional(),
+        event_id: z.optional(recordIdSchema),
         error: z.object({
             code: routeErrorCodeSchema,
-            message: z.string().min(1),
-            fields: z.record(z.string(), z.string().min(1)).optional(),
+            message: z.string().check(z.minLength(1)),
+            fields: z.optional(z.record(z.string(), z.string().check(z.minLength(1)))),
         }),
     })
-    .refine(
-        ({ error }) =>
-            error.code === "invalid_payload"
-                ? error.fields !== undefined && Object.keys(error.fields).length > 0
-                : error.fields === undefined,
-        { path: ["error", "fields"], message: "fields names the bad fields of invalid_payload only" }
+    .check(
+        z.refine(
+            ({ error }) =>
+                error.code === "invalid_payload"
+                    ? error.fields !== undefined && Object.keys(error.fields).length > 0
+                    : error.fields === undefined,
+            { path: ["error", "fields"], message: "fields names the bad fields of invalid_payload only" }
+        )
     );
 
 export type RouteError = z.infer<typeof routeErrorSchema>;

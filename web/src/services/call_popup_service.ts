@@ -2,7 +2,6 @@
 // validated with zod (a malformed one is logged and ignored, never thrown), then folded into the
 // stack of call cards that the CallPopupStack main component renders.
 import { reactive } from "@odoo/owl";
-import { z } from "zod";
 import {
     type CallCard,
     type CallStack,
@@ -17,6 +16,7 @@ import { recordUrl } from "../odoo/compat";
 import { _t } from "../odoo/l10n";
 import type { ActionService, BusService, NotificationService, OrmService, ServiceDescriptor } from "../odoo/types";
 import { busCallSchema } from "../schemas/bus_call";
+import * as z from "../schemas/zod";
 
 // -----------------------------------------------------------------------------
 // Names
@@ -30,7 +30,7 @@ const CALL_MODEL = "pbx.call";
 export const recordActionSchema = z.object({
     type: z.literal("ir.actions.act_window"),
     res_model: z.enum(["res.partner", "crm.lead"]),
-    res_id: z.number().int().positive(),
+    res_id: z.int().check(z.positive()),
 });
 
 // -----------------------------------------------------------------------------

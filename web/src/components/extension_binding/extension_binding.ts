@@ -1,7 +1,6 @@
 // The extension binding screen (client action `pbx_callcenter.extension_binding`): every Odoo
 // user with an extension picker per PBX connection; Auto-bind, Import from PBX, Add extensions.
 import { Component, onWillStart, useState } from "@odoo/owl";
-import type { z } from "zod";
 import {
     applyPairs,
     changedCells,
@@ -34,6 +33,7 @@ import {
     type BindingUser,
     type UserKind,
 } from "../../schemas/extension_binding";
+import type * as z from "../../schemas/zod";
 
 export const BINDING_MODEL = "pbx.extension.binding";
 export const EXTENSION_BINDING_ACTION = "pbx_callcenter.extension_binding";
@@ -88,7 +88,7 @@ export class ExtensionBinding extends Component {
     // ---- server calls -----------------------------------------------------------
 
     /** Calls a method of pbx.extension.binding and checks its result against `schema`. */
-    async call<S extends z.ZodType>(method: string, args: unknown[], schema: S): Promise<z.infer<S>> {
+    async call<S extends z.ZodMiniType>(method: string, args: unknown[], schema: S): Promise<z.infer<S>> {
         const result = await this.orm.call(BINDING_MODEL, method, args);
         const parsed = schema.safeParse(result);
         if (!parsed.success) {

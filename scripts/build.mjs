@@ -2,6 +2,8 @@
 //   odoo_addon/pbx_callcenter/__manifest__.py                  from __manifest__.json
 //   odoo_addon/pbx_callcenter/static/src/pbx_callcenter.bundle.js from web/src/main.ts (esbuild)
 //   odoo_addon/pbx_callcenter/static/tests/pbx_callcenter.tours.js from web/src/tours/main.ts (esbuild)
+//   odoo_addon/pbx_callcenter/tools/ami_bridge/pbx_ami_bridge.mjs from web/src/bridge/main.ts (esbuild,
+//                                                                   one file for plain node, zod bundled)
 //   odoo_addon/pbx_callcenter/static/src/**/*.{xml,scss}            copies of web/src/**/*.{xml,scss}
 // Usage: node scripts/build.mjs [--check]
 //   --check  build in memory only; exit 1 listing every generated file that differs from disk.

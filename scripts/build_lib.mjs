@@ -35,6 +35,10 @@ export const COPIED_ASSETS = {
 /** First-lines marker of every copied file; a file carrying it without a source is stale. */
 export const COPY_MARKER = "GENERATED from web/src/";
 
+/** The Asterisk AMI bridge: one file run by plain `node` on the PBX host, shipped with the module. */
+export const BRIDGE_ENTRY = "web/src/bridge/main.ts";
+export const BRIDGE_TARGET = "odoo_addon/pbx_callcenter/tools/ami_bridge/pbx_ami_bridge.mjs";
+
 /** Modules Odoo provides at runtime; never bundled. */
 export const ODOO_EXTERNALS = ["@odoo/owl", "@web/*", "@bus/*", "@mail/*"];
 
@@ -246,6 +250,59 @@ export async function bundleWidgets(root, entry = WIDGET_ENTRY, outfile = BUNDLE
 }
 
 // -----------------------------------------------------------------------------
+// AMI bridge (single file for node)
+// -----------------------------------------------------------------------------
+
+/**
+ * Imports a bundle leaves to the runtime that are not Node built-ins (`node:*`): each would
+ * need a node_modules next to the file.
+ * @param {readonly { path: string, external?: boolean }[]} imports
+ */
+export function foreignImports(imports) {
+    return [...new Set(imports.filter((item) => item.external && !item.path.startsWith("node:")).map((item) => item.path))];
+}
+
+/**
+ * The bridge bundled with zod into one ESM file for Node 20, with its generated header, or null
+ * when there is no bridge entry.
+ * @param {string} root
+ */
+export async function bundleBridge(root) {
+    if (!existsSync(join(root, BRIDGE_ENTRY))) {
+        return null;
+    }
+    const result = await esbuild.build({
+        absWorkingDir: root,
+        entryPoints: [BRIDGE_ENTRY],
+        outfile: BRIDGE_TARGET,
+        bundle: true,
+        format: "esm",
+        platform: "node",
+        target: "node20",
+        minifySyntax: true,
+        legalComments: "none",
+        charset: "utf8",
+        plugins: [zodEnglishOnly],
+        write: false,
+        metafile: true,
+        logLevel: "silent",
+    });
+    const foreign = foreignImports(Object.values(result.metafile.outputs)[0].imports);
+    if (foreign.length) {
+        throw new Error(`${BRIDGE_ENTRY}: the bridge bundle would import ${foreign.join(", ")} at runtime`);
+    }
+    const body = result.outputFiles[0].text;
+    const header =
+        "#!/usr/bin/env node\n" +
+        `// GENERATED from web/src/bridge/*.ts (entry ${BRIDGE_ENTRY}, with web/src/schemas, web/src/lib\n` +
+        "// and zod bundled in) by scripts/build.mjs — do not edit; rebuild with `npm ci && npm run build`.\n" +
+        "// The Asterisk AMI bridge: needs Node.js 20 or later and nothing else.\n" +
+        "//   node pbx_ami_bridge.mjs --config /etc/pbx-ami-bridge.json\n" +
+        `// esbuild ${esbuild.version}, sha256:${sha256(body)}\n`;
+    return header + body;
+}
+
+// -----------------------------------------------------------------------------
 // Templates and styles (copied)
 // -----------------------------------------------------------------------------
 
@@ -388,6 +445,7 @@ export async function computeBuild(root) {
     const manifestText = readFileSync(join(root, MANIFEST_SOURCE), "utf8");
     const bundle = await bundleWidgets(root);
     const tours = await bundleWidgets(root, TOURS_ENTRY, TOURS_TARGET);
+    const bridge = await bundleBridge(root);
     const copies = copiedOutputs(root);
     const outputs = [
         {
@@ -404,6 +462,11 @@ export async function computeBuild(root) {
             path: TOURS_TARGET,
             content: tours,
             note: tours === null ? `no ${TOURS_ENTRY}: no tours` : `from ${TOURS_ENTRY}`,
+        },
+        {
+            path: BRIDGE_TARGET,
+            content: bridge,
+            note: bridge === null ? `no ${BRIDGE_ENTRY}: no AMI bridge` : `from ${BRIDGE_ENTRY}`,
         },
         ...copies,
     ];

@@ -2,9 +2,10 @@
 """Live test of the Asterisk AMI bridge (web/src/bridge) between a fake Asterisk and a real Odoo.
 
 Run by scripts/test_all.sh (tier 3) with PBX_ODOO_URL etc. set (see that script's header).
-It starts a fake AMI server (stdlib TCP, 127.0.0.1) and the real bridge process
-(`node scripts/run_ts.mjs web/src/bridge/main.ts --config <file>`) pointed at the served Odoo
-with a freshly provisioned connection token, then proves:
+It starts a fake AMI server (stdlib TCP, 127.0.0.1) and the real bridge as an admin deploys it:
+the built single file (odoo_addon/pbx_callcenter/tools/ami_bridge/pbx_ami_bridge.mjs, `npm run
+build`) copied alone into a scratch directory and run as `node pbx_ami_bridge.mjs --config <file>`,
+pointed at the served Odoo with a freshly provisioned connection token, then proves:
   * an inbound answered call replayed from tests/fixtures/ami/inbound_answered.txt becomes one
     pbx.call (ended, inbound, 65 s, 57 s of talk, start from the Cdr in the PBX timezone) on
     the known contact, with its completed Call activity in the contact's chatter;
@@ -24,6 +25,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -34,9 +36,10 @@ from pbx_live import DB, LOGIN, PASSWORD, REPO, URL, CheckFailed, Db, Rpc, check
 
 RUN_DIR = live.run_dir("live_ami_bridge")
 FIXTURES = os.path.join(REPO, "tests", "fixtures", "ami")
+BRIDGE_FILE = os.path.join(REPO, "odoo_addon", "pbx_callcenter", "tools", "ami_bridge", "pbx_ami_bridge.mjs")
 
 REQUEST_TIMEOUT = 60      # seconds, every request of the bridge to Odoo
-BRIDGE_START_TIMEOUT = 90  # seconds, esbuild bundling + AMI login
+BRIDGE_START_TIMEOUT = 30  # seconds, node start + AMI login
 CALL_TIMEOUT = 60         # seconds, a replayed call reaching pbx_call
 ORIGINATE_TOKEN = "live-originate-" + "".join(random.choice("abcdef0123456789") for _ in range(24))
 
@@ -126,8 +129,10 @@ class FakeAmi:
         elif name == "ping":
             self.send(conn, {"Response": "Success", "ActionID": aid, "Ping": "Pong", "Timestamp": f"{time.time():.6f}"})
         elif name == "coreshowchannels":
-            self.send(conn, {"Response": "Success", "ActionID": aid, "EventList": "start", "Message": "Channels will follow"})
-            self.send(conn, {"Event": "CoreShowChannelsComplete", "ActionID": aid, "EventList": "Complete", "ListItems": "0"})
+            self.send(conn, {"Response": "Success", "ActionID": aid,
+                             "EventList": "start", "Message": "Channels will follow"})
+            self.send(conn, {"Event": "CoreShowChannelsComplete", "ActionID": aid,
+                             "EventList": "Complete", "ListItems": "0"})
         elif name == "originate":
             self.send(conn, {**self.originate_answer, "ActionID": aid})
         else:
@@ -187,10 +192,12 @@ def start_bridge(ctx, ami):
     with open(config_path, "w", encoding="utf-8") as handle:
         json.dump(config, handle)
     log = open(os.path.join(RUN_DIR, f"bridge-{ctx.tag}.log"), "w", encoding="utf-8")
+    bridge_dir = tempfile.mkdtemp(prefix="pbx-ami-bridge-")  # the file alone, no node_modules reachable
+    shutil.copy(BRIDGE_FILE, bridge_dir)
     node = shutil.which("node") or "node"
-    process = subprocess.Popen([node, "scripts/run_ts.mjs", "web/src/bridge/main.ts", "--config", config_path],
-                               cwd=REPO, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    return process, originate_port, queue_dir, log
+    process = subprocess.Popen([node, "pbx_ami_bridge.mjs", "--config", config_path],
+                               cwd=bridge_dir, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    return process, originate_port, queue_dir, log, bridge_dir
 
 
 def test_inbound_call(ctx, ami):
@@ -209,10 +216,10 @@ def test_inbound_call(ctx, ami):
           f"call on partner {partner}, extension {extension}, user {user}")
     check(start == "2024-11-20 10:55:02", f"start {start}: the Cdr's 17:55:02 in Asia/Ho_Chi_Minh is 10:55:02 UTC")
     events = ctx.db.all("SELECT route, state FROM pbx_call_event WHERE connection_id = %s AND callid = %s ORDER BY id",
-                     [ctx.connection_id, ctx.linkedid])
+                        [ctx.connection_id, ctx.linkedid])
     check(events == [("call_in", "done"), ("call_out", "done")], f"journal {events}")
     activities = ctx.db.all("SELECT count(*) FROM mail_message WHERE model = 'res.partner' AND res_id = %s "
-                         "AND mail_activity_type_id IS NOT NULL", [ctx.partner_id])[0][0]
+                            "AND mail_activity_type_id IS NOT NULL", [ctx.partner_id])[0][0]
     check(activities == 1, f"{activities} completed Call activities in the contact's chatter, expected 1")
     return f"pbx.call {ctx.linkedid} ended, 65 s / 57 s, {disposition}, 1 chatter activity"
 
@@ -283,7 +290,8 @@ def main(cleanups):
         db = Db(DB, name="pbx_live_ami_bridge")
         cleanups.append(db.close)
         ctx = Context(db)
-        process, originate_port, queue_dir, log = start_bridge(ctx, ami)
+        process, originate_port, queue_dir, log, bridge_dir = start_bridge(ctx, ami)
+        cleanups.append(lambda: shutil.rmtree(bridge_dir, ignore_errors=True))
         cleanups.append(log.close)
         cleanups.append(lambda: stop_process(process))
     except Exception as error:  # noqa: BLE001 - nothing else can run

@@ -50,7 +50,9 @@ const backoff = (initialMs: number, maxMs: number) =>
 // Schema
 // -----------------------------------------------------------------------------
 
-export const DEFAULT_EXTENSION_CHANNELS = ["^(?:PJSIP|SIP|IAX2)/(\\d{2,8})-[0-9a-f]{6,}$"];
+// PJSIP and chan_sip name a channel <tech>/<endpoint>-<8 hex digits>; chan_iax2 IAX2/<peer>-<call
+// number>, a decimal number up to 32767 (as seen on a real Asterisk 22).
+export const DEFAULT_EXTENSION_CHANNELS = ["^(?:PJSIP|SIP)/(\\d{2,8})-[0-9a-f]{6,}$", "^IAX2/(\\d{2,8})-\\d{1,5}$"];
 
 export const bridgeConfigSchema = z.strictObject({
     ami: z.strictObject({

@@ -1,13 +1,14 @@
 // The Asterisk AMI bridge: a long-running process that turns AMI events into the canonical
 // /api/callcenter/* events of Odoo, with a durable local queue, and serves click-to-dial.
-//   npm run ami-bridge -- --config /etc/pbx-ami-bridge.json
+//   node pbx_ami_bridge.mjs --config /etc/pbx-ami-bridge.json   (the single file `npm run build` writes
+//   to odoo_addon/pbx_callcenter/tools/ami_bridge/; `npm run ami-bridge -- --config …` runs it)
 // Exit status: 2 for a bad command line or configuration, 1 when it cannot start.
 import { parseArgs } from "node:util";
 import { startBridge } from "./bridge";
 import { ConfigError, loadConfig } from "./config";
 import { createLogger, errorText } from "./log";
 
-const USAGE = "usage: npm run ami-bridge -- --config <file.json>";
+const USAGE = "usage: node pbx_ami_bridge.mjs --config <file.json>";
 
 let configPath: string | undefined;
 try {

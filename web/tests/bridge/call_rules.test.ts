@@ -12,7 +12,12 @@ describe("channel names", () => {
     test.each([
         ["PJSIP/101-0000002b", "101"],
         ["SIP/2005-00000a1f", "2005"],
-        ["IAX2/42-6789", null],
+        ["IAX2/42-6789", "42"],
+        ["IAX2/101-1", "101"],
+        ["IAX2/101-32767", "101"],
+        ["IAX2/voip_trunk-1234", null],
+        ["IAX2/101-0000002b", null],
+        ["SIP/101-1234", null],
         ["PJSIP/voip_trunk-0000002a", null],
         ["Local/101@from-queue-00000012;2", null],
         ["PJSIP/101", null],

@@ -1,4 +1,5 @@
-// `npm run ami-bridge -- --config <file>` as a real process: bad configurations, and a bridge
+// The bridge's command line (web/src/bridge/main.ts run from source by scripts/run_ts.mjs; the
+// built single file: single_file.test.ts) as a real process: bad configurations, and a bridge
 // killed (SIGKILL) with events queued or a call open, then restarted.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -67,11 +68,11 @@ function startBridgeProcess(config: string): Running {
 const bridgePid = () => Number(readFileSync(join(dir, "queue", "bridge.lock"), "utf8"));
 const pending = () => readdirSync(join(dir, "queue", "pending")).filter((name) => name.endsWith(".json"));
 
-describe("npm run ami-bridge", () => {
+describe("the bridge command line, from source", () => {
     test("exits 2 with usage when --config is missing", async () => {
         const result = await runTs([BRIDGE]);
         expect(result.code).toBe(2);
-        expect(result.stderr).toContain("usage: npm run ami-bridge -- --config <file.json>");
+        expect(result.stderr).toContain("usage: node pbx_ami_bridge.mjs --config <file.json>");
     });
 
     test("exits 2 naming every bad key of the configuration", async () => {
@@ -117,7 +118,8 @@ describe("npm run ami-bridge", () => {
         const blocks = loadTranscript("inbound_answered.txt");
         const answered = blocks.findIndex((block) => field(block, "Event") === "DialEnd");
         await ami.replay(blocks.slice(0, answered + 1));
-        await waitFor(() => odoo!.received.length === 1, "call_in", 10_000);
+        // Delivered AND dropped from the queue: a kill in between would send call_in again.
+        await waitFor(() => odoo!.received.length === 1 && pending().length === 0, "call_in delivered", 10_000);
         const saved = () => readFileSync(join(dir, "queue", "calls.json"), "utf8");
         await waitFor(() => /"answeredAt":\d/.test(saved()), "the answer saved in calls.json", 10_000);
         process.kill(bridgePid(), "SIGKILL");

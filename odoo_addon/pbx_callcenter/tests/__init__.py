@@ -28,5 +28,6 @@ from . import test_hostile_zadarma
 from . import test_hostile_connection_access
 from . import test_hostile_request_edge
 from . import test_odoo_compat
+from . import test_neutralize
 from . import test_zadarma_dial
 from . import test_dial_xmlrpc

@@ -113,12 +113,6 @@ def test_non_string_input_is_a_type_error(raw):
         phone.normalize(raw, "VN")
 
 
-def test_phone_number_is_immutable():
-    pn = phone.normalize("0989464344", "VN")
-    with pytest.raises(AttributeError):
-        pn.key = "x"
-
-
 # ---- index_key -----------------------------------------------------------------
 
 @pytest.mark.parametrize("empty", [None, False, ""])

@@ -15,9 +15,12 @@ def test_every_documented_disposition_maps_to_its_status(alias, expected):
     assert parse_status(alias.lower()) == expected
 
 
-@pytest.mark.parametrize("value", ["NO ANSWER", "no_answer", "No-Answer", "noanswer", "  NO  ANSWER \t", "CHAN_UNAVAIL"])
-def test_case_spaces_underscores_and_dashes_do_not_matter(value):
-    assert parse_status(value) in {"missed", "failed"}
+@pytest.mark.parametrize("value, expected", [
+    ("NO ANSWER", "missed"), ("no_answer", "missed"), ("No-Answer", "missed"), ("noanswer", "missed"),
+    ("  NO  ANSWER \t", "missed"), ("CHAN_UNAVAIL", "failed"), ("chan-unavail", "failed"),
+])
+def test_case_spaces_underscores_and_dashes_do_not_matter(value, expected):
+    assert parse_status(value) == expected
 
 
 @pytest.mark.parametrize(
@@ -38,12 +41,6 @@ def test_final_state_of_each_status():
 def test_final_state_of_an_unknown_status_is_an_error():
     with pytest.raises(ValueError):
         final_state("ANSWERED")
-
-
-def test_state_ranks_follow_the_contract():
-    assert STATE_RANK == {
-        "ringing": 0, "dialing": 0, "answered": 1, "ended": 2, "missed": 2, "busy": 2, "failed": 2,
-    }
 
 
 @pytest.mark.parametrize("state", STATE_RANK)

@@ -72,7 +72,8 @@ class TestActivities(PbxHttpCase):
         self.assertEqual(callbacks.user_id, self.salesperson)
         self.assertEqual(callbacks.activity_type_id, self.call_type)
         self.assertEqual((callbacks.res_model, callbacks.res_id), ("res.partner", self.partner.id))
-        self.assertIn("3", callbacks.note)
+        self.assertIn("3 missed call(s) from +84988777666, last at 2024-01-15 03:20:30 UTC",
+                      callbacks.note, "the count, the number and the last call (10:20:30 in Vietnam)")
         self.assertEqual(len(self.call_messages(self.partner)), 3, "each missed call is logged")
 
     def test_missed_calls_in_every_number_format_share_one_call_back(self):

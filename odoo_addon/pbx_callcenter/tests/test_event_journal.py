@@ -112,25 +112,21 @@ class TestEventJournal(PbxHttpCase):
         self.assertEqual(events.call_id, self.find_call(callid))
         self.assertEqual(events.call_id.event_ids, events)
 
-    def test_a_misconfigured_recording_base_url_does_not_reject_a_valid_event(self):
+    def test_a_misconfigured_recording_base_url_applies_the_event_keeping_the_file_name(self):
         # The PBX sent a valid call_out; the admin forgot the scheme of the recording base URL.
-        # That is not the PBX's fault: the event must not be rejected as an invalid payload
-        # (rejected events are never re-processed); it is processed, or kept failed until fixed.
+        # That is not the PBX's fault: the event is applied, keeping the file name without a URL
+        # (pbx.call._recording_location), never rejected (rejected events are never re-processed).
         self.connection.recording_base_url = "pbx.example.com/recordings"
         callid = self.new_callid()
-        with mute_logger(EVENT_LOGGER):
-            status, body = self.post("call_out", {"phone": "0989464344", "extension": "101",
-                                                  "callid": callid, "duration": 5,
-                                                  "recordingfile": "rec-9.wav"})
-        self.assertContractResponse(status, body)
-        self.assertNotEqual(status, 400, f"a server setting is blamed on the payload: {body}")
+        status, body = self.post("call_out", {"phone": "0989464344", "extension": "101",
+                                              "callid": callid, "duration": 5,
+                                              "recordingfile": "rec-9.wav"})
+        self.assertEqual(status, 200, f"a server setting fails the event: {body}")
         event = self.env["pbx.call.event"].browse(body["event_id"])
-        self.assertIn(event.state, ("done", "failed"))
-        self.connection.recording_base_url = "https://pbx.example.com/recordings"
-        event.with_user(self.manager).action_reprocess()
+        self.assertEqual((event.state, event.error), ("done", False))
         call = self.find_call(callid)
-        self.assertEqual(call.state, "ended")
-        self.assertEqual(call.recording_file, "rec-9.wav")
+        self.assertEqual((call.state, call.recording_file, call.recording_url),
+                         ("ended", "rec-9.wav", False))
 
     def test_the_body_size_limit_is_a_system_parameter(self):
         self.env["ir.config_parameter"].sudo().set_param("pbx_callcenter.max_body_bytes", "200")

@@ -1,8 +1,4 @@
-"""Retries, concurrent copies and events out of order."""
-import threading
-
-import requests
-
+"""Retries, duplicates and events out of order (true concurrency: tests/live/test_live_concurrency.py)."""
 from odoo.tests import tagged
 
 from .common import PbxHttpCase
@@ -49,49 +45,26 @@ class TestIdempotency(PbxHttpCase):
         self.assertEqual((call.state, call.duration), ("ended", 65))
         self.assertEqual(len(self.call_messages(self.partner)), 1)
 
-    def test_twenty_concurrent_copies_yield_one_call_one_contact_and_twenty_events(self):
-        # Under HttpCase the test server serialises requests (one test cursor); the live tier
-        # covers truly parallel workers. Here the 20 requests are in flight together.
-        self.assertRoutesUsable()
+    def test_twenty_retries_of_a_call_in_yield_one_call_one_contact_and_twenty_events(self):
+        # One after the other: HttpCase's test server serialises requests on the test cursor, so
+        # true concurrency (and the advisory locks it needs) is tested by the live tier,
+        # tests/live/test_live_concurrency.py, on a server with worker processes.
         callid = self.new_callid()
-        number = "0944555666"
         before = self.counts()
-        self.env.flush_all()
-        url = self.base_url() + "/api/callcenter/call_in"
-        data = {"phone": number, "extension": "101", "callid": callid}
-        barrier = threading.Barrier(20)
-        results = []
-
-        def fire():
-            with requests.Session() as session:
-                session.cookies.update(cookies)
-                barrier.wait(timeout=30)
-                response = session.post(url, json=data, timeout=30,
-                                        headers={"Authorization": f"Bearer {self.token}"})
-                results.append((response.status_code, response.json()))
-
-        threads = [threading.Thread(target=fire) for _ in range(20)]
-        with self.requests_allowed():
-            cookies = requests.utils.dict_from_cookiejar(self.opener.cookies)
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(45)
-        self.assertEqual(len(results), 20, "every copy answered")
+        results = [self.post("call_in", {"phone": "0944555666", "extension": "101", "callid": callid})
+                   for _ in range(20)]
         for status, body in results:
             self.assertEqual(status, 200, body)
-            self.assertContractResponse(status, body)
-        self.assertEqual(sorted(body["duplicate"] for _status, body in results), [False] + [True] * 19)
-        self.assertEqual(len({body["call"]["id"] for _status, body in results}), 1)
-        self.assertEqual(len({body["record"]["id"] for _status, body in results}), 1)
-        self.assertEqual(sum(body["created"] for _status, body in results), 20,
+        bodies = [body for _status, body in results]
+        self.assertEqual([body["duplicate"] for body in bodies], [False] + [True] * 19)
+        self.assertEqual(len({body["call"]["id"] for body in bodies}), 1)
+        self.assertEqual(len({body["record"]["id"] for body in bodies}), 1)
+        self.assertEqual([body["created"] for body in bodies], [True] * 20,
                          "every answer reports the call's auto-created contact")
+        self.assertEqual(len({body["event_id"] for body in bodies}), 20, "one event per copy")
         self.assertCounts(before, calls=1, events=20)
-        self.assertEqual(len(self.find_call(callid)), 1)
         self.assertEqual(len(self.auto_created("+84944555666")), 1, "one contact, not one per copy")
-        events = self.events_of(callid)
-        self.assertEqual(len(events), 20)
-        self.assertEqual(sorted(events.mapped("state")), ["done"] + ["duplicate"] * 19)
+        self.assertEqual(self.events_of(callid).mapped("state"), ["duplicate"] * 19 + ["done"])
 
     def test_call_out_before_call_in_yields_a_complete_call(self):
         callid = self.new_callid()
@@ -112,7 +85,7 @@ class TestIdempotency(PbxHttpCase):
     def test_a_missed_call_out_without_call_in_is_complete_too(self):
         callid = self.new_callid()
         body = self.call_out("0989464344", callid, fields={"calldate": 1705314030, "duration": 20,
-                                                            "status": "NO ANSWER"})
+                                                           "status": "NO ANSWER"})
         self.assertEqual(body["call"]["state"], "missed")
         call = self.find_call(callid)
         self.assertEqual(str(call.start_date), "2024-01-15 10:20:30")
@@ -142,8 +115,8 @@ class TestIdempotency(PbxHttpCase):
         callid = self.new_callid()
         self.init("0989464344", callid)
         body = self.call_out("0989464344", callid, fields={"duration": 10, "status": "ANSWERED",
-                                                            "direction": "in"})
-        self.assertEqual(body["call"], {"id": body["call"]["id"], "callid": callid,
+                                                           "direction": "in"})
+        self.assertEqual(body["call"], {"id": self.find_call(callid).id, "callid": callid,
                                         "state": "ended", "direction": "out"})
 
     def test_call_out_alone_uses_its_direction_field(self):

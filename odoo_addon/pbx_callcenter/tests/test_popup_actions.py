@@ -39,7 +39,7 @@ class TestPopupActions(PbxHttpCase):
         self.assertEqual(self.call.partner_id, partner)
         self.assertEqual(partner.phone, UNKNOWN_E164)
         self.assertEqual(partner.user_id, self.salesperson)
-        self.assertIn(partner.company_id, (self.company, self.env["res.company"]))
+        self.assertEqual(partner.company_id, self.company, "the company of the call's PBX")
         body = self.call_in(UNKNOWN)
         self.assertEqual(body["record"], {"model": "res.partner", "id": partner.id,
                                           "name": partner.display_name})

@@ -1,7 +1,9 @@
 // A stand-in for Odoo's /api/callcenter/* routes, answering per the team contract, with switches
-// to break it the ways a faulty server would. Real Odoo is exercised by the integration tests.
+// to break it the ways a faulty server would: it lets the simulator's own checks fail. Real Odoo
+// plays every scenario in tests/live/test_live_concurrency.py (`npm run simulate`).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { isFinal } from "../../src/lib/call_stack";
 import { callOutcome, finalState } from "../../src/lib/call_status";
 import type { CallDirection, CallState } from "../../src/schemas/call";
 import { routePayloadSchemas, type Route } from "../../src/schemas/route_payload";
@@ -32,6 +34,7 @@ interface FakeCall {
     state: CallState;
     direction: CallDirection;
     record: { model: "res.partner" | "crm.lead"; id: number; name: string };
+    created: boolean;
 }
 
 // -----------------------------------------------------------------------------
@@ -40,7 +43,6 @@ interface FakeCall {
 
 const KNOWN = { model: "res.partner", id: 7, name: "Azure Interior" } as const;
 const KNOWN_DIGITS = "989464344";
-const RANK: Record<CallState, number> = { ringing: 0, dialing: 0, answered: 1, ended: 2, missed: 2, busy: 2, failed: 2 };
 const SESSION = "session_id=fake-session-1";
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -63,7 +65,6 @@ async function readBody(req: IncomingMessage): Promise<string> {
 export async function startFakeOdoo(options: FakeOdooOptions): Promise<FakeOdoo> {
     const fault = options.fault ?? "none";
     const calls = new Map<string, FakeCall>();
-    const seen = new Set<string>();
     const received: FakeOdoo["received"] = [];
     let lastId = 100;
 
@@ -97,33 +98,31 @@ export async function startFakeOdoo(options: FakeOdooOptions): Promise<FakeOdoo>
             return;
         }
         const event = parsed.data;
-        const key = `${route}:${event.callid}`;
-        const duplicate = seen.has(key);
-        seen.add(key);
-
-        let call = calls.get(event.callid);
-        const created = !call && !event.phone.replace(/\D/g, "").endsWith(KNOWN_DIGITS);
+        // Odoo's rule (pbx.call._apply_event/_merge_event): an event is a duplicate when it
+        // changes nothing on the call of its callid: a call_in or init once the call exists,
+        // a call_out once it has ended. The first event creates the call; a call_out ends it.
+        const existing = calls.get(event.callid);
+        const duplicate = existing !== undefined && (route !== "call_out" || isFinal(existing.state));
+        let call = existing;
         if (!call) {
+            const created = !event.phone.replace(/\D/g, "").endsWith(KNOWN_DIGITS);
             const record = created
                 ? { model: "crm.lead" as const, id: ++lastId, name: `Automatic New Contact - ${event.phone}` }
                 : KNOWN;
-            call = { id: ++lastId, state: route === "init" ? "dialing" : "ringing", direction: route === "init" ? "out" : "in", record };
+            call = { id: ++lastId, state: route === "init" ? "dialing" : "ringing", direction: route === "init" ? "out" : "in", record, created };
             calls.set(event.callid, call);
         }
         if (route === "call_out" && !duplicate) {
             const end = routePayloadSchemas.call_out.parse(body);
             const outcome = callOutcome(end.status ?? "") ?? ((end.duration ?? 0) > 0 ? "answered" : "missed");
-            const next = finalState(outcome);
-            if (RANK[next] >= RANK[call.state]) {
-                call.state = next;
-            }
+            call.state = finalState(outcome);
         }
         const success = {
             ok: true,
             event_id: ++lastId,
             call: { id: call.id, callid: event.callid, state: call.state, direction: call.direction },
             record: call.record,
-            created,
+            created: call.created,
             caller_name: call.record.name,
             owner_extension: event.extension,
             blocked: false,

@@ -47,13 +47,6 @@ describe("simulator against a server that follows the contract", () => {
         expect(summary(reports)).toBe("5 scenario runs, 13 steps: 13 passed, 0 failed");
     });
 
-    test("retries get one call id and duplicate flags", async () => {
-        const reports = await play(["retries"]);
-        const answers = reports.map((report) => (report.response?.ok ? [report.response.call.id, report.response.duplicate] : null));
-        const id = answers[0]?.[0];
-        expect(answers).toEqual([[id, false], [id, true], [id, true], [id, false], [id, true]]);
-    });
-
     test("one line per step names route, status, call and record", async () => {
         const [callIn] = await play(["incoming-answered"]);
         expect(formatStep(callIn)).toMatch(/^ok {3}incoming-answered#1 +call_in +200 {2}call \d+ ringing +in +Azure Interior \(res\.partner 7\)$/);

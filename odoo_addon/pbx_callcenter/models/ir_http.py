@@ -6,6 +6,7 @@ from odoo import _, http, models
 from odoo.http import request
 
 from ..lib import bodylimit, contract, tokens
+from . import odoo_compat
 
 API_PREFIX = "/api/callcenter/"
 
@@ -49,7 +50,7 @@ def _limit_body(limit):
     lib.bodylimit.BodyTooLarge past `limit` bytes, having read at most one more: werkzeug
     reads a chunked body (no Content-Length) to its end otherwise, into memory for a JSON body
     or a form field."""
-    wrapped = request.httprequest._HTTPRequest__wrapped  # werkzeug's Request (Odoo 17, 18)
+    wrapped = odoo_compat.werkzeug_request(request.httprequest)
     if not isinstance(wrapped.__dict__.get("stream"), bodylimit.BoundedReader):
         wrapped.stream = bodylimit.BoundedReader(wrapped.stream, limit)
 

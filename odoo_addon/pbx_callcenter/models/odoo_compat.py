@@ -36,10 +36,12 @@ VERSIONED_RECORDS = {
 
 
 def in_test_mode(registry):
-    """Whether tests run: new cursors are then the test's (never commit them, nor change their
-    isolation level). Odoo 19 dropped `Registry.in_test_mode()` for `module.current_test`."""
+    """Whether the registry's new cursors are the running test's (never commit them, nor change
+    their isolation level): an HttpCase's, or, on 19, any test that patched the registry. Odoo
+    19 dropped `Registry.in_test_mode()`; its test marks itself `_registry_patched`."""
     if ODOO_MAJOR >= 19:
-        return bool(odoo.modules.module.current_test)
+        test = odoo.modules.module.current_test
+        return bool(test) and bool(getattr(test, "_registry_patched", False))
     return registry.in_test_mode()
 
 
@@ -75,6 +77,12 @@ def user_in_groups(env, groups):
     if ODOO_MAJOR >= 18:
         return env.user.has_groups(groups)
     return env["res.users"].user_has_groups(groups)
+
+
+def werkzeug_request(httprequest):
+    """The werkzeug Request under Odoo's `request.httprequest` (a wrapper on 17 to 19, which
+    keeps it in a private attribute): where the body stream can be replaced."""
+    return httprequest._HTTPRequest__wrapped
 
 
 class RpcAnswer(dict):

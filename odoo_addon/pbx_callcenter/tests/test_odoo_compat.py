@@ -1,11 +1,18 @@
 """What must hold on every supported Odoo (17.0, 18.0, 19.0) whatever its API: the database
 constraints idempotency relies on, the security groups, the version-specific views."""
-import psycopg2
+import importlib
+import json
+import xmlrpc.client
 
-from odoo.tests import TransactionCase, tagged
+import psycopg2
+import werkzeug.wrappers
+
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..models import odoo_compat
+from .common import MANAGER_GROUPS, SALESPERSON_GROUPS
 
 #: (table, constraint, type, definition) the module declares; 19 ignores `_sql_constraints`.
 CONSTRAINTS = [
@@ -108,3 +115,119 @@ class TestOdooCompat(TransactionCase):
             with self.subTest(view=xmlid):
                 view = self.env.ref(xmlid, raise_if_not_found=False)
                 self.assertEqual(bool(view), first <= odoo_compat.ODOO_MAJOR <= last)
+
+
+@tagged("post_install", "-at_install")
+class TestCompatShims(TransactionCase):
+    """One test per shim of models/odoo_compat.py, each asserting what the shim means on every
+    version (a shim answering with another version's API fails here)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.other_company = cls.env["res.company"].create({"name": "Compat Other Co"})
+        context = {"no_reset_password": True, "mail_create_nosubscribe": True}
+        cls.salesperson = new_test_user(
+            cls.env, "compat_sales", groups="base.group_user," + SALESPERSON_GROUPS, context=context,
+            company_id=cls.company.id, company_ids=[(6, 0, cls.company.ids)])
+        cls.manager = new_test_user(
+            cls.env, "compat_manager", groups="base.group_user," + MANAGER_GROUPS, context=context,
+            company_id=cls.company.id, company_ids=[(6, 0, cls.company.ids)])
+        cls.own = cls.env["pbx.connection"].create({"name": "Compat own", "company_id": cls.company.id})
+        cls.foreign = cls.env["pbx.connection"].create(
+            {"name": "Compat foreign", "company_id": cls.other_company.id})
+
+    def test_in_test_mode_is_false_where_new_cursors_are_real(self):
+        # a TransactionCase leaves the registry's cursors alone (an HttpCase: below)
+        self.assertFalse(_opens_a_test_cursor(self.env.registry))
+        self.assertIs(odoo_compat.in_test_mode(self.env.registry), False)
+
+    def test_check_access_applies_access_rights_and_record_rules(self):
+        as_manager = (self.own | self.foreign).with_user(self.manager)
+        odoo_compat.check_access(as_manager.filtered(lambda c: c == self.own), "write")  # allowed
+        with self.assertRaises(AccessError):  # record rule: another company
+            odoo_compat.check_access(self.foreign.with_user(self.manager), "read")
+        with self.assertRaises(AccessError):  # access right: salespeople do not write connections
+            odoo_compat.check_access(self.own.with_user(self.salesperson), "write")
+
+    def test_may_access_reads_the_access_rights_only(self):
+        Connection = self.env["pbx.connection"]
+        self.assertIs(bool(odoo_compat.may_access(Connection.with_user(self.manager), "create")), True)
+        self.assertIs(bool(odoo_compat.may_access(Connection.with_user(self.salesperson), "create")), False)
+        self.assertIs(bool(odoo_compat.may_access(self.env["pbx.call"].with_user(self.salesperson), "read")),
+                      True)
+
+    def test_filtered_access_keeps_what_the_user_may_see(self):
+        both = (self.own | self.foreign)
+        self.assertEqual(odoo_compat.filtered_access(both.with_user(self.manager), "read"), self.own)
+        self.assertEqual(odoo_compat.filtered_access(both, "read"), both)  # superuser
+        nobody = self.env["pbx.connection"].with_user(self.salesperson).browse(both.ids)
+        self.assertFalse(odoo_compat.filtered_access(nobody, "unlink"))
+
+    def test_user_in_groups_reads_a_field_groups_string(self):
+        as_sales = self.env(user=self.salesperson)
+        self.assertTrue(odoo_compat.user_in_groups(as_sales, "base.group_system,base.group_user"))
+        self.assertFalse(odoo_compat.user_in_groups(as_sales, "base.group_system"))
+        self.assertTrue(odoo_compat.user_in_groups(self.env(user=self.manager),
+                                                   "pbx_callcenter.pbx_callcenter_group_manager"))
+
+    def test_mobile_is_the_second_number_before_19_and_none_on_19(self):
+        values = {"name": "Compat mobile", "phone": "0989464344"}
+        if "mobile" in odoo_compat.PHONE_FIELDS:
+            values["mobile"] = "0901112222"
+        partner = self.env["res.partner"].create(values)
+        expected = "0901112222" if odoo_compat.ODOO_MAJOR < 19 else False
+        self.assertEqual(odoo_compat.mobile(partner), expected)
+        self.assertEqual("mobile" in partner._fields, odoo_compat.ODOO_MAJOR < 19)
+
+    def test_group_users_and_record_groups_follow_the_fields_of_the_version(self):
+        group = self.env.ref("pbx_callcenter.pbx_callcenter_group_manager")
+        self.assertIn(self.manager, odoo_compat.group_users(group))
+        self.assertNotIn(self.salesperson, odoo_compat.group_users(group))
+        self.assertIn(group, odoo_compat.record_groups(self.manager))
+        self.assertNotIn(group, odoo_compat.record_groups(self.salesperson))
+
+    def test_an_rpc_answer_is_a_plain_dict_to_python_and_json(self):
+        answer = odoo_compat.RpcAnswer({"status": "ok", "code": None, "choices": [{"label": None}]})
+        self.assertEqual(answer, {"status": "ok", "code": None, "choices": [{"label": None}]})
+        self.assertEqual(json.loads(json.dumps(answer))["code"], None)
+
+    def test_an_rpc_answer_goes_over_xmlrpc_with_false_for_none(self):
+        marshaller = importlib.import_module(next(
+            path for path in odoo_compat.XMLRPC_MODULES if _importable(path))).OdooMarshaller
+        dumped = marshaller(allow_none=False).dumps((odoo_compat.RpcAnswer(
+            {"code": None, "choices": [{"label": None}], "n": 1}),))
+        self.assertEqual(xmlrpc.client.loads(dumped)[0][0],
+                         {"code": False, "choices": [{"label": False}], "n": 1})
+        with self.assertRaises(TypeError):  # Odoo's own rule for any other dict stays
+            marshaller(allow_none=False).dumps(({"code": None},))
+
+    def test_the_werkzeug_request_is_where_the_body_stream_lives(self):
+        from werkzeug.test import EnvironBuilder
+        from odoo.http import HTTPRequest
+        environ = EnvironBuilder(method="POST", data=b"x" * 10).get_environ()
+        httprequest = HTTPRequest(environ)
+        wrapped = odoo_compat.werkzeug_request(httprequest)
+        self.assertIsInstance(wrapped, werkzeug.wrappers.Request)
+        self.assertEqual(wrapped.stream.read(), b"x" * 10)
+
+
+@tagged("post_install", "-at_install")
+class TestCompatShimsHttp(HttpCase):
+    def test_in_test_mode_is_true_where_new_cursors_are_the_tests(self):
+        self.assertTrue(_opens_a_test_cursor(self.env.registry))
+        self.assertIs(odoo_compat.in_test_mode(self.env.registry), True)
+
+
+def _opens_a_test_cursor(registry):
+    with registry.cursor() as cr:
+        return type(cr).__name__ == "TestCursor"  # odoo.sql_db to 18, odoo.tests.test_cursor on 19
+
+
+def _importable(path):
+    try:
+        importlib.import_module(path)
+    except ImportError:
+        return False
+    return True

@@ -9,7 +9,7 @@
 // call_in (real HTTP, Bearer token) and measures until the card of that call is painted
 // (MutationObserver + requestAnimationFrame, same machine clock). Prints p50/p95 and a JSON line.
 import { parseArgs } from "node:util";
-import { chromium } from "playwright-core";
+import { launchChromium, odooSession } from "./odoo_session.mjs";
 
 // -----------------------------------------------------------------------------
 // Options
@@ -41,29 +41,7 @@ const EXTENSION = `7${String(Date.now() % 1000).padStart(3, "0")}`;
 // JSON-RPC as the admin, in a web session (/jsonrpc is deprecated on Odoo 19)
 // -----------------------------------------------------------------------------
 
-let sessionCookie = "";
-
-/**
- * @param {string} path
- * @param {object} params
- * @returns {Promise<any>}
- */
-async function jsonrpc(path, params) {
-    const response = await fetch(`${BASE}${path}`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", ...(sessionCookie ? { Cookie: sessionCookie } : {}) },
-        body: JSON.stringify({ jsonrpc: "2.0", method: "call", params }),
-    });
-    const session = response.headers.getSetCookie().find((cookie) => cookie.startsWith("session_id="));
-    if (session) {
-        sessionCookie = session.split(";")[0];
-    }
-    const body = await response.json();
-    if (body.error) {
-        throw new Error(`${path}: ${body.error.data?.message ?? body.error.message}`);
-    }
-    return body.result;
-}
+const { jsonrpc, call } = odooSession(BASE);
 
 const session = await jsonrpc("/web/session/authenticate", {
     db: opts.db,
@@ -73,9 +51,6 @@ const session = await jsonrpc("/web/session/authenticate", {
 if (!session?.uid) {
     throw new Error(`cannot log in as ${opts.login} on ${opts.db}`);
 }
-/** @type {(model: string, method: string, args: unknown[], kwargs?: object) => Promise<any>} */
-const call = (model, method, args, kwargs = {}) =>
-    jsonrpc(`/web/dataset/call_kw/${model}/${method}`, { model, method, args, kwargs });
 
 /** @param {string} module @param {string} name @returns {Promise<number>} */
 async function xmlid(module, name) {
@@ -128,18 +103,7 @@ async function callIn(callid) {
 // Browser
 // -----------------------------------------------------------------------------
 
-const browser = await chromium.launch({
-    executablePath: opts.chromium,
-    headless: true,
-    args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-    ],
-});
+const browser = await launchChromium(opts.chromium);
 /** @type {number[]} */
 const samples = [];
 try {

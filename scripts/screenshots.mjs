@@ -15,7 +15,7 @@ import { statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { chromium } from "playwright-core";
+import { launchChromium, odooSession } from "./odoo_session.mjs";
 
 /** @typedef {import("playwright-core").Page} Page */
 
@@ -42,29 +42,7 @@ const RUN = Date.now().toString(36);
 // JSON-RPC as the admin, in a web session
 // -----------------------------------------------------------------------------
 
-let sessionCookie = "";
-
-/** @param {string} path @param {object} params @returns {Promise<any>} */
-async function jsonrpc(path, params) {
-    const response = await fetch(`${BASE}${path}`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", ...(sessionCookie ? { Cookie: sessionCookie } : {}) },
-        body: JSON.stringify({ jsonrpc: "2.0", method: "call", params }),
-    });
-    const session = response.headers.getSetCookie().find((cookie) => cookie.startsWith("session_id="));
-    if (session) {
-        sessionCookie = session.split(";")[0];
-    }
-    const body = await response.json();
-    if (body.error) {
-        throw new Error(`${path}: ${body.error.data?.message ?? body.error.message}`);
-    }
-    return body.result;
-}
-
-/** @type {(model: string, method: string, args: unknown[], kwargs?: object) => Promise<any>} */
-const call = (model, method, args, kwargs = {}) =>
-    jsonrpc(`/web/dataset/call_kw/${model}/${method}`, { model, method, args, kwargs });
+const { jsonrpc, call, cookie } = odooSession(BASE);
 
 /** The id of `module.name` (the module's demo data, the apps' menus). @param {string} module @param {string} name @returns {Promise<number>} */
 async function xmlid(module, name) {
@@ -82,7 +60,7 @@ const demoRecord = (/** @type {string} */ name) => xmlid("pbx_callcenter", name)
 async function pbxEvent(route, payload) {
     const response = await fetch(`${BASE}/api/callcenter/${route}`, {
         method: "POST",
-        headers: { Authorization: `Bearer ${opts.token}`, "Content-Type": "application/json", Cookie: sessionCookie },
+        headers: { Authorization: `Bearer ${opts.token}`, "Content-Type": "application/json", Cookie: cookie() },
         body: JSON.stringify(payload),
     });
     const body = await response.json();
@@ -197,18 +175,7 @@ async function open(page, menu, hash, selector) {
     await page.waitForTimeout(1000); // images and lazy parts (the bus never lets the network idle)
 }
 
-const browser = await chromium.launch({
-    executablePath: opts.chromium,
-    headless: true,
-    args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-    ],
-});
+const browser = await launchChromium(opts.chromium);
 try {
     // ---- the salesperson --------------------------------------------------------
     const sales = await openSession(browser, "sales", "sales");

@@ -46,7 +46,7 @@ ADDONS="$(cd "$ADDONS" 2>/dev/null && pwd || echo "$ADDONS")"
 SRCS=()
 FETCH_FAILED=()
 if [[ -n "${ODOO_SRC:-}" ]]; then
-    if [[ -f "$ODOO_SRC/odoo-bin" && -f "$ODOO_SRC/odoo/release.py" ]]; then
+    if odoo_tree_ok "$ODOO_SRC"; then
         SRCS+=("$(cd "$ODOO_SRC" && pwd)")
     else
         echo "ERROR: ODOO_SRC=$ODOO_SRC has no odoo-bin / odoo/release.py"
@@ -56,7 +56,7 @@ if [[ -n "${ODOO_SRC:-}" ]]; then
     fi
 else
     for d in ${ODOO_SEARCH_DIRS:-/opt/odoo/17.0 /opt/odoo/18.0 /opt/odoo/19.0}; do
-        [[ -f "$d/odoo-bin" && -f "$d/odoo/release.py" ]] && SRCS+=("$d")
+        odoo_tree_ok "$d" && SRCS+=("$d")
     done
     if [[ -n "${PBX_FETCH_ODOO:-}" && "$PBX_FETCH_ODOO" != 0 ]]; then
         want=("${ODOO_VERSIONS[@]}")

@@ -152,16 +152,24 @@ def _hmac(secret: str, text: str):
     return hmac.new(secret.encode("utf-8"), text.encode("utf-8"), hashlib.sha1)
 
 
+def _base64_of_hex(mac) -> str:
+    return base64.b64encode(mac.hexdigest().encode("ascii")).decode("ascii")
+
+
+def _base64_of_raw(mac) -> str:
+    return base64.b64encode(mac.digest()).decode("ascii")
+
+
 def sign(secret: str, text: str) -> str:
     """``base64_encode(hash_hmac('sha1', text, secret))``: base64 of the *hex* HMAC-SHA1."""
-    return base64.b64encode(_hmac(secret, text).hexdigest().encode("ascii")).decode("ascii")
+    return _base64_of_hex(_hmac(secret, text))
 
 
 def sign_raw(secret: str, text: str) -> str:
     """Base64 of the *raw* HMAC-SHA1, as Zadarma's TypeScript library computes the same header
     (zadarma/user-api-typescript ``src/Webhook.ts``: ``createHmac('sha1', secret)
     .update(string).digest('base64')``)."""
-    return base64.b64encode(_hmac(secret, text).digest()).decode("ascii")
+    return _base64_of_raw(_hmac(secret, text))
 
 
 def verify_signature(secret: str, event: str, fields: Mapping[str, Any], header: str | None) -> bool:
@@ -173,8 +181,9 @@ def verify_signature(secret: str, event: str, fields: Mapping[str, Any], header:
     if not secret or text is None or not isinstance(header, str) or not header.strip():
         return False
     given = header.strip().encode("utf-8", "replace")
-    fits_hex = hmac.compare_digest(sign(secret, text).encode("ascii"), given)
-    fits_raw = hmac.compare_digest(sign_raw(secret, text).encode("ascii"), given)
+    mac = _hmac(secret, text)  # one HMAC, compared in both encodings
+    fits_hex = hmac.compare_digest(_base64_of_hex(mac).encode("ascii"), given)
+    fits_raw = hmac.compare_digest(_base64_of_raw(mac).encode("ascii"), given)
     return fits_hex or fits_raw
 
 

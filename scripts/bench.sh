@@ -20,12 +20,9 @@
 #                                BENCH_BIG_BASELINE=0 skips the ORM-compute install.
 set -uo pipefail
 
-REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/odoo_lib.sh"   # REPO, PY and the Odoo helpers
 cd "$REPO"
-PY="${ODOO_PYTHON:-/usr/bin/python3}"
-source "$REPO/scripts/odoo_lib.sh"
-RUN_DIR="${RUN_DIR:-$REPO/.run}/bench"
-mkdir -p "$RUN_DIR"
+odoo_run_dir bench || exit 1
 export BENCH_CALLS="${BENCH_CALLS:-30}"
 FAILED=0
 [[ " $* " == *" --big "* ]] && BENCH_BIG=1

@@ -11,10 +11,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import * as esbuild from "esbuild";
-import { BUNDLE_TARGET, bundleWidgets } from "./build_lib.mjs";
+import { bundleWidgets, WIDGETS } from "./build_lib.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const text = readFileSync(join(root, BUNDLE_TARGET));
+const text = readFileSync(join(root, WIDGETS.target));
 const minified = (await esbuild.transform(text.toString("utf8"), { format: "esm", minify: true, legalComments: "none" })).code;
 
 const BASELINE_COMMIT = "860b7a15d8840ba705596c440295b7a89f1eea52";
@@ -41,7 +41,7 @@ async function baselineBundle() {
 const baseline = await baselineBundle();
 const result = {
     bench: "bundle_size",
-    file: BUNDLE_TARGET,
+    file: WIDGETS.target,
     raw_bytes: text.length,
     gzip_bytes: gzipSync(text, { level: 9 }).length,
     minified_bytes: Buffer.byteLength(minified),

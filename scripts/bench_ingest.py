@@ -55,15 +55,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 from odoo_prefork import PreforkServer, free_port  # noqa: E402
+from odoo_env import odoo_env  # noqa: E402
 from seed_contacts import CC, format_number, random_national  # noqa: E402
 
-URL = os.environ.get("PBX_ODOO_URL", "").rstrip("/")
-DB = os.environ.get("PBX_ODOO_DB", "")
-LOGIN = os.environ.get("PBX_ODOO_LOGIN", "admin")
-PASSWORD = os.environ.get("PBX_ODOO_PASSWORD", "admin")
-VERSION = os.environ.get("PBX_ODOO_VERSION", "")
+URL, DB, LOGIN, PASSWORD, VERSION, SRC, ADDONS, PYTHON = odoo_env()
 LABEL = os.environ.get("PBX_BENCH_LABEL", "")
-PYTHON = os.environ.get("PBX_ODOO_PYTHON") or os.environ.get("ODOO_PYTHON") or "/usr/bin/python3"
 SECONDS = float(os.environ.get("BENCH_INGEST_SECONDS", "10"))
 LEVELS = [int(x) for x in os.environ.get("BENCH_INGEST_LEVELS", "1,8,32").split(",") if x.strip()]
 CONTACTS = int(os.environ.get("BENCH_INGEST_CONTACTS", "3000"))
@@ -103,7 +99,7 @@ def odoo_major(src):
 
 def odoo_source():
     """(src, addons path) of the Odoo version under test."""
-    src = os.environ.get("PBX_ODOO_SRC")
+    src = SRC
     if not src:
         candidate = os.environ.get("ODOO_SRC")
         if candidate and (not VERSION or odoo_major(candidate) == VERSION):
@@ -114,7 +110,7 @@ def odoo_source():
         raise SystemExit(f"no Odoo source for version {VERSION or '?'} (set PBX_ODOO_SRC)")
     if VERSION and odoo_major(src) != VERSION:
         raise SystemExit(f"{src} is Odoo {odoo_major(src)}, the database is {VERSION}")
-    addons = os.environ.get("PBX_ODOO_ADDONS_PATH")
+    addons = ADDONS
     if not addons:  # same rule as odoo_lib.sh's odoo_addons_path
         own = os.path.join(src, "odoo", "addons")
         base = own if os.path.isdir(os.path.join(own, "crm")) else f"{src}/addons,{own}"

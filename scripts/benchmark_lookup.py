@@ -61,7 +61,7 @@ def main():
     from odoo import api, SUPERUSER_ID
     from odoo.modules.registry import Registry
     from odoo.tools import config
-    from seed_contacts import format_number, CC
+    from seed_contacts import format_number, scalar, CC
 
     own = os.path.join(args.odoo, "odoo", "addons")  # Odoo's addons, nightly or git layout
     base = own if os.path.isdir(os.path.join(own, "crm")) else "%s,%s" % (
@@ -203,10 +203,8 @@ def main():
                 parity_ok += tuple(rec[k] or None for k in keys) == stored[rec.id]
         cr.rollback()  # the bench connection is not kept
 
-        cr.execute("SELECT count(*) FROM res_partner")
-        n_partners = cr.fetchone()[0]
-        cr.execute("SELECT count(*) FROM crm_lead")
-        n_leads = cr.fetchone()[0]
+        n_partners = scalar(cr, "SELECT count(*) FROM res_partner")
+        n_leads = scalar(cr, "SELECT count(*) FROM crm_lead")
 
     ms_ours = [m for m, _ in t_ours]
     ms_odoo = [m for m, _ in t_odoo]

@@ -5,6 +5,8 @@
 //   odoo_addon/pbx_callcenter/tools/ami_bridge/pbx_ami_bridge.mjs from web/src/bridge/main.ts (esbuild,
 //                                                                   one file for plain node, zod bundled)
 //   odoo_addon/pbx_callcenter/static/src/**/*.{xml,scss}            copies of web/src/**/*.{xml,scss}
+//   odoo_addon/pbx_callcenter/contracts/*.json                       tables and JSON Schemas the Python side
+//                                                                   reads, from web/src/schemas/contracts.ts
 // Usage: node scripts/build.mjs [--check]
 //   --check  build in memory only; exit 1 listing every generated file that differs from disk.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";

@@ -1,5 +1,6 @@
 // Pure build steps: everything `scripts/build.mjs` writes is computed here, in memory, so the
 // vitest freshness tests and `npm run build -- --check` compare exactly what the build would write.
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
@@ -11,17 +12,38 @@ import * as esbuild from "esbuild";
 
 export const MANIFEST_SOURCE = "__manifest__.json";
 export const MANIFEST_TARGET = "odoo_addon/pbx_callcenter/__manifest__.py";
-export const WIDGET_ENTRY = "web/src/main.ts";
-export const BUNDLE_TARGET = "odoo_addon/pbx_callcenter/static/src/pbx_callcenter.bundle.js";
-/** How the manifest's `assets` must reference the bundle (Odoo asset paths start at the module). */
-export const BUNDLE_ASSET = "pbx_callcenter/static/src/pbx_callcenter.bundle.js";
-export const BUNDLE_ASSET_GROUP = "web.assets_backend";
 
+/**
+ * @typedef {object} ModuleBundle an esbuild bundle the module's manifest loads
+ * @property {string} entry what esbuild bundles from
+ * @property {string} target the file written
+ * @property {string} asset the target as the manifest's `assets` reference it
+ * @property {string} group the asset bundle that must list it
+ * @property {string} what what never loads when it is not listed
+ */
+
+/**
+ * @param {string} entry @param {string} target under odoo_addon/ @param {string} group @param {string} what
+ * @returns {ModuleBundle}
+ */
+function moduleBundle(entry, target, group, what) {
+    // Odoo asset paths start at the module
+    return { entry, target, asset: target.slice("odoo_addon/".length), group, what };
+}
+
+export const WIDGETS = moduleBundle(
+    "web/src/main.ts",
+    "odoo_addon/pbx_callcenter/static/src/pbx_callcenter.bundle.js",
+    "web.assets_backend",
+    "the widgets"
+);
 /** Optional second bundle: tours and other browser tests, loaded only in `web.assets_tests`. */
-export const TOURS_ENTRY = "web/src/tours/main.ts";
-export const TOURS_TARGET = "odoo_addon/pbx_callcenter/static/tests/pbx_callcenter.tours.js";
-export const TOURS_ASSET = "pbx_callcenter/static/tests/pbx_callcenter.tours.js";
-export const TOURS_ASSET_GROUP = "web.assets_tests";
+export const TOURS = moduleBundle(
+    "web/src/tours/main.ts",
+    "odoo_addon/pbx_callcenter/static/tests/pbx_callcenter.tours.js",
+    "web.assets_tests",
+    "the tours"
+);
 
 /** OWL templates and styles are copied as they are, same relative path under static/src. */
 export const STATIC_SOURCE_DIR = "web/src";
@@ -38,6 +60,12 @@ export const COPY_MARKER = "GENERATED from web/src/";
 /** The Asterisk AMI bridge: one file run by plain `node` on the PBX host, shipped with the module. */
 export const BRIDGE_ENTRY = "web/src/bridge/main.ts";
 export const BRIDGE_TARGET = "odoo_addon/pbx_callcenter/tools/ami_bridge/pbx_ami_bridge.mjs";
+
+/** The contracts the Python side reads (tables and JSON Schemas), generated from the zod schemas. */
+export const CONTRACTS_ENTRY = "web/src/schemas/contracts.ts";
+export const CONTRACTS_DIR = "odoo_addon/pbx_callcenter/contracts";
+/** Start of the `$comment` of every generated contract; a file carrying it without a source is stale. */
+export const CONTRACT_MARKER = "GENERATED from web/src/";
 
 /** Modules Odoo provides at runtime; never bundled. */
 export const ODOO_EXTERNALS = ["@odoo/owl", "@web/*", "@bus/*", "@mail/*"];
@@ -194,8 +222,8 @@ export const zodEnglishOnly = {
 export function bundleOptions(root) {
     return {
         absWorkingDir: root,
-        entryPoints: [WIDGET_ENTRY],
-        outfile: BUNDLE_TARGET,
+        entryPoints: [WIDGETS.entry],
+        outfile: WIDGETS.target,
         bundle: true,
         format: "esm",
         platform: "browser",
@@ -230,7 +258,7 @@ export function unsafeExports(exportNames) {
  * @param {string} [entry] entry point (default: the widgets' web/src/main.ts)
  * @param {string} [outfile]
  */
-export async function bundleWidgets(root, entry = WIDGET_ENTRY, outfile = BUNDLE_TARGET) {
+export async function bundleWidgets(root, entry = WIDGETS.entry, outfile = WIDGETS.target) {
     if (!existsSync(join(root, entry))) {
         return null;
     }
@@ -300,6 +328,77 @@ export async function bundleBridge(root) {
         "//   node pbx_ami_bridge.mjs --config /etc/pbx-ami-bridge.json\n" +
         `// esbuild ${esbuild.version}, sha256:${sha256(body)}\n`;
     return header + body;
+}
+
+// -----------------------------------------------------------------------------
+// Contracts (tables.json, *.schema.json)
+// -----------------------------------------------------------------------------
+
+/**
+ * The files of contracts/ as `contractFiles()` of web/src/schemas/contracts.ts returns them, run in
+ * a child Node (bundled with zod, so the vitest module runner never loads it), or null without it.
+ * @param {string} root
+ * @returns {Promise<Record<string, unknown> | null>}
+ */
+export async function contractValues(root) {
+    if (!existsSync(join(root, CONTRACTS_ENTRY))) {
+        return null;
+    }
+    const result = await esbuild.build({
+        absWorkingDir: root,
+        entryPoints: [CONTRACTS_ENTRY],
+        bundle: true,
+        format: "esm",
+        platform: "node",
+        target: "node20",
+        charset: "utf8",
+        plugins: [zodEnglishOnly],
+        write: false,
+        logLevel: "silent",
+    });
+    const program = result.outputFiles[0].text + "\nprocess.stdout.write(JSON.stringify(contractFiles()));\n";
+    const out = execFileSync(process.execPath, ["--input-type=module"], {
+        cwd: root,
+        input: program,
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+    });
+    return JSON.parse(out);
+}
+
+/**
+ * A generated contract's text: two-space JSON, keys in the order zod writes them.
+ * @param {unknown} value
+ */
+export function contractText(value) {
+    return JSON.stringify(value, null, 2) + "\n";
+}
+
+/**
+ * Build outputs for every contract file, plus a removal for every previously generated one
+ * (it carries the marker) that the contracts no longer name.
+ * @param {string} root
+ * @returns {Promise<BuildOutput[]>}
+ */
+export async function contractOutputs(root) {
+    const values = (await contractValues(root)) ?? {};
+    /** @type {BuildOutput[]} */
+    const outputs = Object.entries(values).map(([name, value]) => ({
+        path: `${CONTRACTS_DIR}/${name}`,
+        content: contractText(value),
+        note: `from ${CONTRACTS_ENTRY}`,
+    }));
+    const expected = new Set(outputs.map((output) => output.path));
+    for (const target of listFiles(root, CONTRACTS_DIR)) {
+        if (expected.has(target) || !target.endsWith(".json")) {
+            continue;
+        }
+        const head = readFileSync(join(root, target), "utf8").slice(0, 300);
+        if (head.includes(CONTRACT_MARKER)) {
+            outputs.push({ path: target, content: null, note: `not a contract of ${CONTRACTS_ENTRY} any more` });
+        }
+    }
+    return outputs;
 }
 
 // -----------------------------------------------------------------------------
@@ -384,26 +483,44 @@ export function copiedOutputs(root) {
 }
 
 /**
- * Problems between the manifest's `assets` and the bundle that exists (or not).
+ * @param {unknown} manifest
+ * @returns {Record<string, unknown>} the manifest's `assets`
+ */
+function assetsOf(manifest) {
+    return /** @type {{ assets?: Record<string, unknown> }} */ (manifest).assets ?? {};
+}
+
+/** @param {Record<string, unknown>} assets @param {string} group @param {string} file */
+function lists(assets, group, file) {
+    return Array.isArray(assets[group]) && /** @type {unknown[]} */ (assets[group]).includes(file);
+}
+
+/**
+ * Problems between the manifest's `assets` and a bundle: listed in its group exactly when built.
+ * @param {Record<string, unknown>} assets
+ * @param {ModuleBundle} bundle
+ * @param {boolean} built
+ * @returns {string[]}
+ */
+function bundleAssetProblems(assets, bundle, built) {
+    const listed = Object.keys(assets).filter((group) => lists(assets, group, bundle.asset));
+    if (built && !listed.includes(bundle.group)) {
+        return [`${MANIFEST_SOURCE}: add "${bundle.asset}" to assets["${bundle.group}"], or ${bundle.what} never load`];
+    }
+    if (!built && listed.length) {
+        return [`${MANIFEST_SOURCE}: assets list ${bundle.asset} but ${bundle.entry} does not exist`];
+    }
+    return [];
+}
+
+/**
+ * Problems between the manifest's `assets` and the widget bundle that exists (or not).
  * @param {unknown} manifest
  * @param {boolean} hasBundle
  * @returns {string[]}
  */
 export function assetProblems(manifest, hasBundle) {
-    const assets = /** @type {{ assets?: Record<string, unknown> }} */ (manifest).assets ?? {};
-    const listed = Object.entries(assets).filter(
-        ([, files]) => Array.isArray(files) && files.includes(BUNDLE_ASSET)
-    );
-    if (hasBundle && !listed.some(([group]) => group === BUNDLE_ASSET_GROUP)) {
-        return [
-            `${MANIFEST_SOURCE}: add "${BUNDLE_ASSET}" to assets["${BUNDLE_ASSET_GROUP}"], ` +
-                `or the widgets never load`,
-        ];
-    }
-    if (!hasBundle && listed.length) {
-        return [`${MANIFEST_SOURCE}: assets list ${BUNDLE_ASSET} but ${WIDGET_ENTRY} does not exist`];
-    }
-    return [];
+    return bundleAssetProblems(assetsOf(manifest), WIDGETS, hasBundle);
 }
 
 /**
@@ -413,20 +530,12 @@ export function assetProblems(manifest, hasBundle) {
  * @returns {string[]}
  */
 export function extraAssetProblems(manifest, built) {
-    const assets = /** @type {{ assets?: Record<string, unknown> }} */ (manifest).assets ?? {};
-    /** @param {string} group @param {string} file */
-    const lists = (group, file) => Array.isArray(assets[group]) && /** @type {unknown[]} */ (assets[group]).includes(file);
-    const problems = [];
-    if (built.hasTours && !lists(TOURS_ASSET_GROUP, TOURS_ASSET)) {
-        problems.push(`${MANIFEST_SOURCE}: add "${TOURS_ASSET}" to assets["${TOURS_ASSET_GROUP}"]`);
-    }
-    if (!built.hasTours && Object.keys(assets).some((group) => lists(group, TOURS_ASSET))) {
-        problems.push(`${MANIFEST_SOURCE}: assets list ${TOURS_ASSET} but ${TOURS_ENTRY} does not exist`);
-    }
+    const assets = assetsOf(manifest);
+    const problems = bundleAssetProblems(assets, TOURS, built.hasTours);
     for (const ext of built.copiedExtensions) {
         const glob = COPIED_ASSETS[/** @type {".xml" | ".scss"} */ (ext)];
-        if (!lists(BUNDLE_ASSET_GROUP, glob)) {
-            problems.push(`${MANIFEST_SOURCE}: add "${glob}" to assets["${BUNDLE_ASSET_GROUP}"]`);
+        if (!lists(assets, WIDGETS.group, glob)) {
+            problems.push(`${MANIFEST_SOURCE}: add "${glob}" to assets["${WIDGETS.group}"]`);
         }
     }
     return problems;
@@ -437,6 +546,15 @@ export function extraAssetProblems(manifest, built) {
 // -----------------------------------------------------------------------------
 
 /**
+ * A bundle's output: its text, or null (and why in the note) when its entry does not exist.
+ * @param {string} entry @param {string} target @param {string | null} content @param {string} absent
+ * @returns {BuildOutput}
+ */
+function bundleOutput(entry, target, content, absent) {
+    return { path: target, content, note: content === null ? `no ${entry}${absent}` : `from ${entry}` };
+}
+
+/**
  * Every file the build owns, computed in memory.
  * @param {string} root
  * @returns {Promise<{ outputs: BuildOutput[], problems: string[] }>}
@@ -444,31 +562,21 @@ export function extraAssetProblems(manifest, built) {
 export async function computeBuild(root) {
     const manifestText = readFileSync(join(root, MANIFEST_SOURCE), "utf8");
     const bundle = await bundleWidgets(root);
-    const tours = await bundleWidgets(root, TOURS_ENTRY, TOURS_TARGET);
+    const tours = await bundleWidgets(root, TOURS.entry, TOURS.target);
     const bridge = await bundleBridge(root);
     const copies = copiedOutputs(root);
+    const contracts = await contractOutputs(root);
     const outputs = [
         {
             path: MANIFEST_TARGET,
             content: manifestToPython(manifestText),
             note: `from ${MANIFEST_SOURCE}`,
         },
-        {
-            path: BUNDLE_TARGET,
-            content: bundle,
-            note: bundle === null ? `no ${WIDGET_ENTRY} yet: nothing to bundle` : `from ${WIDGET_ENTRY}`,
-        },
-        {
-            path: TOURS_TARGET,
-            content: tours,
-            note: tours === null ? `no ${TOURS_ENTRY}: no tours` : `from ${TOURS_ENTRY}`,
-        },
-        {
-            path: BRIDGE_TARGET,
-            content: bridge,
-            note: bridge === null ? `no ${BRIDGE_ENTRY}: no AMI bridge` : `from ${BRIDGE_ENTRY}`,
-        },
+        bundleOutput(WIDGETS.entry, WIDGETS.target, bundle, " yet: nothing to bundle"),
+        bundleOutput(TOURS.entry, TOURS.target, tours, ": no tours"),
+        bundleOutput(BRIDGE_ENTRY, BRIDGE_TARGET, bridge, ": no AMI bridge"),
         ...copies,
+        ...contracts,
     ];
     const manifest = JSON.parse(manifestText);
     const copiedExtensions = COPIED_EXTENSIONS.filter((ext) =>

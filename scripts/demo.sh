@@ -16,19 +16,15 @@
 #   DEMO_SCENARIO (all), DEMO_NO_WAIT=1 (stop Odoo and exit after the simulation; for scripts/CI).
 set -uo pipefail
 
-REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/odoo_lib.sh"   # REPO, PY and the Odoo helpers
 cd "$REPO"
-PY="${ODOO_PYTHON:-/usr/bin/python3}"
-source "$REPO/scripts/odoo_lib.sh"
+odoo_run_dir || exit 1
 PORT="${PORT:-8069}"
 HOST="${HOST:-127.0.0.1}"
 DB="${PBX_DEMO_DB:-pbx_demo}"
 MODULE=pbx_callcenter
 TOKEN="pbx_demo_token_do_not_use_in_production"
 SCENARIO="${DEMO_SCENARIO:-all}"
-RUN_DIR="${RUN_DIR:-$REPO/.run}"
-mkdir -p "$RUN_DIR"
-RUN_DIR="$(cd "$RUN_DIR" && pwd)"
 say() { echo "[demo] $*"; }
 
 bash scripts/setup.sh || { say "scripts/setup.sh failed"; exit 1; }

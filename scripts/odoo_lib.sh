@@ -1,5 +1,14 @@
 # Shared by the scripts that run Odoo (test_odoo.sh, i18n_export.sh, demo.sh, bench.sh):
-#   source "$REPO/scripts/odoo_lib.sh"      (expects PY, the interpreter for odoo-bin)
+#   source "$(dirname "${BASH_SOURCE[0]}")/odoo_lib.sh"      (sets REPO, and PY unless set)
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"   # the repository this file is in
+PY="${PY:-${ODOO_PYTHON:-/usr/bin/python3}}"              # the interpreter for odoo-bin
+
+odoo_run_dir() {  # [<sub>]: RUN_DIR becomes ${RUN_DIR:-$REPO/.run}[/<sub>], created and absolute
+                  # (relative to the current folder)
+    RUN_DIR="${RUN_DIR:-$REPO/.run}${1:+/$1}"
+    mkdir -p "$RUN_DIR" && RUN_DIR="$(cd "$RUN_DIR" && pwd)"
+}
 
 odoo_major() {  # prints 17, 18 ... from <src>/odoo/release.py
     sed -n 's/^version_info *= *(\([0-9][0-9]*\),.*/\1/p' "$1/odoo/release.py" 2>/dev/null | head -n1

@@ -4,7 +4,7 @@
     /usr/bin/python3 scripts/profile_ingest.py --src /opt/odoo/17.0 --db DB [--pairs 40]
         [--unknown 0.25] [--missed 0.2] [--top 30]
 
-Runs in-process (no HTTP): `pbx.call.event._api_receive` with the same plain request values the
+Runs in-process (no HTTP): `pbx.call.event._receive_canonical` with the same plain request values the
 controller passes, on a database with pbx_callcenter installed (it creates an agent, a PBX
 connection with extension 101 bound to the agent, and a few contacts; all committed). Prints,
 per route: wall ms per event, SQL statements per event grouped by kind and table, and the
@@ -86,9 +86,9 @@ def main():
     def receive(route, payload):
         with registry.cursor() as cr:  # the request's own cursor, as in HTTP
             env = api.Environment(cr, SUPERUSER_ID, {})
-            status, body = env["pbx.call.event"]._api_receive(route, http_in(route, payload))
-        if status != 200 or not body.get("ok"):
-            raise SystemExit(f"{route} -> {status} {body}")
+            body = env["pbx.call.event"]._receive_canonical(route, http_in(route, payload))
+        if not body.get("ok"):
+            raise SystemExit(f"{route} -> {body}")
 
     # ---- step timers: inclusive wall, CPU and SQL statements of the main steps ----
     active = []  # labels of the steps running now (nested)
@@ -191,9 +191,9 @@ def main():
         print("\n".join(line for line in stream.getvalue().splitlines() if line.strip()))
 
 
-#: (model, method) timed per event: the pipeline of pbx.call.event._api_receive
+#: (model, method) timed per event: the pipeline of pbx.call.event._receive_canonical
 STEPS = [
-    ("pbx.connection", "_authenticate_request"), ("pbx.connection", "_find_by_token"),
+    ("pbx.connection", "_gate"), ("pbx.connection", "_find_by_token"),
     ("pbx.call.event", "_journal"), ("pbx.call.event", "_process_isolated"),
     ("pbx.call.event", "_process"), ("pbx.call", "_apply_event"),
     ("pbx.call", "_create_from_event"), ("pbx.connection", "_find_extension"),

@@ -97,13 +97,31 @@ def sanitized(raw_list, country):
 
 
 def copy_rows(cur, table, columns, rows):
+    """COPY rows (dicts by column; other keys ignored) into `columns` of `table`."""
     buf = io.StringIO()
     for row in rows:
-        buf.write("\t".join("\\N" if v is None else str(v) for v in row))
+        buf.write("\t".join("\\N" if row[c] is None else str(row[c]) for c in columns))
         buf.write("\n")
     buf.seek(0)
     cur.copy_expert(
         "COPY %s (%s) FROM STDIN" % (table, ", ".join(columns)), buf)
+
+
+def copy_batches(conn, cur, table, columns, count, batch, make_row, t0):
+    """COPY make_row(0) ... make_row(count - 1) into `table`, committing each batch."""
+    done = 0
+    while done < count:
+        n = min(batch, count - done)
+        copy_rows(cur, table, columns, [make_row(i) for i in range(done, done + n)])
+        done += n
+        conn.commit()
+        print("%s %d/%d  %.0fs" % (table, done, count, time.time() - t0), flush=True)
+
+
+def scalar(cur, query, params=None):
+    """The first value of the first row `query` returns."""
+    cur.execute(query, params)
+    return cur.fetchone()[0]
 
 
 def check_not_null(cur, table, columns):
@@ -136,10 +154,8 @@ def main():
     cur = conn.cursor()
     cur.execute("SELECT code, id FROM res_country WHERE code IN ('VN','US','FR')")
     country_ids = dict(cur.fetchall())
-    cur.execute("SELECT id FROM res_company ORDER BY id LIMIT 1")
-    company_id = cur.fetchone()[0]
-    cur.execute("SELECT id FROM res_users WHERE login = 'admin'")
-    uid = cur.fetchone()[0]
+    company_id = scalar(cur, "SELECT id FROM res_company ORDER BY id LIMIT 1")
+    uid = scalar(cur, "SELECT id FROM res_users WHERE login = 'admin'")
 
     countries = [c for c, _ in COUNTRY_WEIGHTS]
     weights = [w for _, w in COUNTRY_WEIGHTS]
@@ -171,9 +187,6 @@ def main():
         # else from raw digits (exactly what the ORM computes).
         return c, (None if rng.random() < 0.05 else c)
 
-    t0 = time.time()
-
-    # ---- partners
     # Without the module's columns (seeding before `-i pbx_callcenter`, to time the install's
     # own key computation and indexing), the keys are left out.
     keys = has_column(cur, "res_partner", "pbx_phone_key")
@@ -181,77 +194,65 @@ def main():
         print("pbx_callcenter columns absent: loading without keys", flush=True)
     number_cols = ["phone", "mobile"] if mobiles else ["phone"]
     key_cols = [f"pbx_{column}_key" for column in number_cols] if keys else []
-    p_cols = ["id", "commercial_partner_id", "name", "complete_name", "active", "type",
-              "is_company", "company_id", "country_id"] + number_cols + key_cols + [
-              "create_uid", "write_uid", "create_date", "write_date", "lang"]
-    if has_column(cur, "res_partner", "phone_sanitized"):
-        p_cols.append("phone_sanitized")
-    for extra, value in (("autopost_bills", "ask"), ("partner_share", "t"), ("color", 0)):
-        if has_column(cur, "res_partner", extra):
-            p_cols.append(extra)
-    check_not_null(cur, "res_partner", p_cols + ["id"])
-    p_sanitized = "phone_sanitized" in p_cols
     stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
+
+    def contact(columns):
+        """The columns partners and leads share, of one record with random numbers."""
+        c, cset = record_country()
+        nums = numbers(c)
+        row = {"country_id": country_ids[cset] if cset else None, "create_uid": uid,
+               "write_uid": uid, "create_date": stamp, "write_date": stamp}
+        row.update(zip(number_cols, nums))
+        if keys:
+            row.update(zip(key_cols, [phone.index_key(num, cset) for num in nums]))
+        if "phone_sanitized" in columns:
+            row["phone_sanitized"] = sanitized(nums[::-1], cset)
+        return row
+
+    def table_columns(table, columns, optional):
+        """`columns` and those of `optional` the table has; exits on a NOT NULL one missing."""
+        columns = columns + number_cols + key_cols + [
+            c for c in optional if has_column(cur, table, c)]
+        check_not_null(cur, table, columns + ["id"])
+        return columns
+
+    t0 = time.time()
+
+    # ---- partners
+    p_cols = table_columns("res_partner", [
+        "id", "commercial_partner_id", "name", "complete_name", "active", "type", "is_company",
+        "company_id", "country_id", "create_uid", "write_uid", "create_date", "write_date",
+        "lang"], ["phone_sanitized", "autopost_bills", "partner_share", "color"])
     # Ids allocated up front so commercial_partner_id (the partner itself) goes in the COPY.
-    cur.execute("SELECT nextval('res_partner_id_seq')")
-    first_id = cur.fetchone()[0]
+    first_id = scalar(cur, "SELECT nextval('res_partner_id_seq')")
     cur.execute("SELECT setval('res_partner_id_seq', %s)", (first_id + args.partners,))
-    done = 0
-    while done < args.partners:
-        n = min(args.batch, args.partners - done)
-        rows = []
-        for i in range(done, done + n):
-            c, cset = record_country()
-            nums = numbers(c)
-            is_company = rng.random() < 0.1
-            name = ("Company %d" if is_company else "Contact %d") % (i + 1)
-            pid = first_id + i
-            row = [pid, pid, name, name, "t", "contact", "t" if is_company else "f", None,
-                   country_ids[cset] if cset else None, *nums]
-            if keys:
-                row += [phone.index_key(num, cset) for num in nums]
-            row += [uid, uid, stamp, stamp, "en_US"]
-            if p_sanitized:
-                row.append(sanitized(nums[::-1], cset))
-            for extra, value in (("autopost_bills", "ask"), ("partner_share", "t"), ("color", 0)):
-                if extra in p_cols:
-                    row.append(value)
-            rows.append(row)
-        copy_rows(cur, "res_partner", p_cols, rows)
-        done += n
-        conn.commit()
-        print("partners %d/%d  %.0fs" % (done, args.partners, time.time() - t0), flush=True)
+
+    def partner(i):
+        row = contact(p_cols)
+        is_company = rng.random() < 0.1
+        name = ("Company %d" if is_company else "Contact %d") % (i + 1)
+        row.update(id=first_id + i, commercial_partner_id=first_id + i, name=name,
+                   complete_name=name, active="t", type="contact",
+                   is_company="t" if is_company else "f", company_id=None, lang="en_US",
+                   autopost_bills="ask", partner_share="t", color=0)
+        return row
+
+    copy_batches(conn, cur, "res_partner", p_cols, args.partners, args.batch, partner, t0)
 
     # ---- leads
-    l_cols = ["name", "type", "active", "company_id", "country_id"] + number_cols + key_cols + [
-              "create_uid", "write_uid", "create_date",
-              "write_date", "priority", "contact_name"]
-    for extra in ("phone_sanitized", "user_id"):
-        if has_column(cur, "crm_lead", extra):
-            l_cols.append(extra)
-    check_not_null(cur, "crm_lead", l_cols + ["id"])
-    done = 0
-    while done < args.leads:
-        n = min(args.batch, args.leads - done)
-        rows = []
-        for i in range(done, done + n):
-            c, cset = record_country()
-            nums = numbers(c)
-            row = ["Lead %d" % (i + 1), "lead" if rng.random() < 0.5 else "opportunity",
-                   "t" if rng.random() < 0.95 else "f", company_id,
-                   country_ids[cset] if cset else None, *nums]
-            if keys:
-                row += [phone.index_key(num, cset) for num in nums]
-            row += [uid, uid, stamp, stamp, "0", "Lead contact %d" % (i + 1)]
-            if "phone_sanitized" in l_cols:
-                row.append(sanitized(nums[::-1], cset))
-            if "user_id" in l_cols:
-                row.append(None)
-            rows.append(row)
-        copy_rows(cur, "crm_lead", l_cols, rows)
-        done += n
-        conn.commit()
-        print("leads %d/%d  %.0fs" % (done, args.leads, time.time() - t0), flush=True)
+    l_cols = table_columns("crm_lead", [
+        "name", "type", "active", "company_id", "country_id", "create_uid", "write_uid",
+        "create_date", "write_date", "priority", "contact_name"], ["phone_sanitized", "user_id"])
+
+    def lead(i):
+        row = contact(l_cols)
+        row.update(name="Lead %d" % (i + 1),
+                   type="lead" if rng.random() < 0.5 else "opportunity",
+                   active="t" if rng.random() < 0.95 else "f", company_id=company_id,
+                   priority="0", contact_name="Lead contact %d" % (i + 1), user_id=None)
+        return row
+
+    copy_batches(conn, cur, "crm_lead", l_cols, args.leads, args.batch, lead, t0)
 
     t_load = time.time() - t0
     conn.autocommit = True

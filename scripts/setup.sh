@@ -6,7 +6,8 @@
 #
 # - Debian packages: Odoo's Python dependencies (run Odoo with /usr/bin/python3, never a pyenv
 #   python3; python3-magic for Odoo 19), PostgreSQL, chromium + python3-websocket (browser tests
-#   and tours), python3-pytest, python3-flake8 (npm run lint:py).
+#   and tours), python3-pytest, python3-flake8 (npm run lint:py), python3-jsonschema (tests check
+#   answers against contracts/*.schema.json).
 #   Skipped when `dpkg -s` says they are all installed; otherwise `apt-get update` then install.
 # - PostgreSQL: starts the cluster if it is down (creates one if there is none) and creates a
 #   superuser role for the current OS user (Odoo connects over the unix socket as that user;
@@ -39,7 +40,7 @@ APT_PKGS=(
     python3-requests python3-stdnum python3-tz python3-urllib3 python3-vobject python3-werkzeug
     python3-xlsxwriter python3-xlrd python3-zeep python3-ldap python3-pydot python3-phonenumbers
     python3-serial python3-usb python3-xlwt python3-magic chromium python3-websocket python3-pytest
-    python3-flake8
+    python3-flake8 python3-jsonschema
 )
 missing=()
 for p in "${APT_PKGS[@]}"; do

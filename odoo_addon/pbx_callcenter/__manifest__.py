@@ -1,4 +1,4 @@
-# GENERATED from __manifest__.json by scripts/build.mjs — do not edit. sha256:e04beebdd5e197a5415dbedbbf7595e2fc5fcd696faf0906503c019ea20a219b
+# GENERATED from __manifest__.json by scripts/build.mjs — do not edit. sha256:4ae39b22c56590bd57821b6c1a04f01a1e57564d3bc021807bc0ddfc0d144cc0
 {
     'name': 'PBX Call Center',
     'version': '1.0.0',
@@ -26,15 +26,15 @@
         'data/pbx_callcenter_cron.xml',
         'views/pbx_connection_views.xml',
         'views/pbx_originate_views.xml',
-        'views/pbx_connection_zadarma_views.xml',
+        'vendors/zadarma/views.xml',
         'views/pbx_phone_widget_views.xml',
         'views/pbx_extension_views.xml',
         'views/pbx_call_views.xml',
         'views/pbx_call_event_views.xml',
         'views/pbx_callcenter_menus.xml',
-        'views/pbx_connection_threecx_views.xml',
+        'vendors/threecx/views.xml',
         'views/pbx_extension_binding_views.xml',
-        'views/pbx_connection_yeastar_views.xml',
+        'vendors/yeastar/views.xml',
         'views/pbx_phonebook_views.xml',
     ],
     'demo': [

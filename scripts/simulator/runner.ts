@@ -70,7 +70,9 @@ function replyFailures(reply: HttpReply): { response: RouteResponse | null; fail
         failures.push(`HTTP ${reply.status}, but the body calls for ${expectedStatus(response)}`);
     }
     if (!response.ok) {
-        const fields = Object.entries(response.error.fields ?? {}).map(([name, why]) => `${name}: ${why}`);
+        const fields = Object.entries("fields" in response.error ? response.error.fields : {}).map(
+            ([name, why]) => `${name}: ${why}`
+        );
         failures.push(`error ${response.error.code}: ${response.error.message}${fields.length ? ` (${fields.join("; ")})` : ""}`);
     }
     return { response, failures };

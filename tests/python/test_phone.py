@@ -180,14 +180,3 @@ def test_tail_digits_must_be_an_integer_of_at_least_three(tail_digits):
 def test_sql_looking_input_yields_only_digit_keys():
     exact, tail = phone.lookup_keys("0989464344' OR '1'='1", "VN", TAIL)
     assert exact.isdigit() and tail.isdigit()
-
-
-# ---- format_international --------------------------------------------------------
-
-def test_format_international_of_a_known_number():
-    assert phone.format_international(phone.normalize("0989464344", "VN")) == "+84 98 946 43 44"
-    assert phone.format_international(phone.normalize("+16502530000")) == "+1 650-253-0000"
-
-
-def test_format_international_of_an_unknown_number_is_the_stripped_raw_text():
-    assert phone.format_international(phone.normalize("  101  ", "VN")) == "101"

@@ -1,11 +1,11 @@
-"""lib/threecx.py: 3CX's ReportCall mapped onto a canonical call_out, the create-contact body
+"""vendors/threecx/protocol.py: 3CX's ReportCall mapped onto a canonical call_out, the create-contact body
 and the contact answer of the lookup."""
 
 from __future__ import annotations
 
 import pytest
 
-from lib import threecx
+from pbx_callcenter.vendors.threecx import protocol as threecx
 from lib.payload import PayloadError, parse_event
 
 REPORT = {

@@ -1,4 +1,4 @@
-"""The 3CX CRM template shipped in data/3cx: well-formed, complete, and in step with the routes
+"""The 3CX CRM template shipped in vendors/threecx: well-formed, complete, and in step with the routes
 (URLs, request keys, the answer paths its Variables read) — so template and endpoints cannot drift."""
 
 from __future__ import annotations
@@ -8,8 +8,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from lib import threecx, tokens
-from lib import threecx_template as tpl
+from lib import tokens
+from pbx_callcenter.tests import threecx_replay as tpl
+from pbx_callcenter.vendors.threecx import protocol as threecx
 
 XML = tpl.read_template()
 SCENARIOS = tpl.scenarios(XML)

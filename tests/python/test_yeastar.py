@@ -1,4 +1,4 @@
-"""lib/yeastar.py: Yeastar P-Series webhook bodies (tests/fixtures/yeastar.json) onto canonical events."""
+"""vendors/yeastar/protocol.py: Yeastar P-Series webhook bodies (tests/fixtures/yeastar.json) onto canonical events."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from datetime import datetime
 import pytest
 from conftest import FIXTURES, fixture_cases
 
-from lib import payload, yeastar
+from lib import payload
+from pbx_callcenter.vendors.yeastar import protocol as yeastar
 from lib.payload import PayloadError
 
 CASES = fixture_cases("yeastar.json")

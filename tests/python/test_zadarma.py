@@ -1,4 +1,4 @@
-"""lib/zadarma.py on Zadarma's documented notifications (tests/fixtures/zadarma.json), whose
+"""vendors/zadarma/protocol.py on Zadarma's documented notifications (tests/fixtures/zadarma.json), whose
 Signature headers were computed with openssl, not with the code under test."""
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from conftest import FIXTURES
 
-from lib import originate, payload, pbx_api, zadarma
+from lib import payload, pbx_api
+from pbx_callcenter.vendors.zadarma import protocol as zadarma
 
 FIXTURE = json.loads((FIXTURES / "zadarma.json").read_text(encoding="utf-8"))
 CASES = FIXTURE["cases"]
@@ -318,7 +319,7 @@ def test_the_record_request_is_signed_like_zadarmas_client():
     assert query == {"call_id": "1732096805.5183742", "format": "json", "lifetime": "1800"}
     # ksorted, RFC 1738-encoded query: what Client::getAuthHeader signs
     assert parts.query == "call_id=1732096805.5183742&format=json&lifetime=1800"
-    assert request.headers == (("Authorization", originate.zadarma_authorization(
+    assert request.headers == (("Authorization", zadarma.zadarma_authorization(
         "/v1/pbx/record/request/", query, "KEY", "SECRET")),)
 
 

@@ -1,4 +1,4 @@
-"""lib/zadarma.py against replays (issue 9, point 7): the freshness check credits only a bounded
+"""vendors/zadarma/protocol.py against replays (issue 9, point 7): the freshness check credits only a bounded
 part of the unsigned duration, and the call id a signature is bound to is read as mapped."""
 
 from __future__ import annotations
@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from lib import payload, zadarma
+from lib import payload
+from pbx_callcenter.vendors.zadarma import protocol as zadarma
 
 TZ = "UTC"
 START = datetime(2024, 11, 20, 17, 0, 5)

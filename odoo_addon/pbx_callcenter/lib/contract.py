@@ -1,7 +1,8 @@
 """Builders of the JSON the routes answer and of the popup bus payload.
 
-One builder per shape of the team contract, so the Python side cannot drift
-from the zod schemas in ``web/src/schemas``.
+One builder per shape of the team contract. The tables and the key list of each
+object come from ``contracts/`` (generated from the zod schemas in ``web/src/schemas``),
+so the Python side cannot drift from them.
 """
 
 from __future__ import annotations
@@ -9,31 +10,21 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+from . import contracts
 from .status import STATE_RANK
 
-DIRECTIONS = ("in", "out", "internal")
-BUS_TYPE = "pbx_callcenter/call"
+_TABLES = contracts.tables()
+DIRECTIONS: tuple[str, ...] = tuple(_TABLES["directions"])
+BUS_TYPE: str = _TABLES["bus_call_type"]
+#: The HTTP status each error code is sent with.
+ERROR_STATUS: dict[str, int] = _TABLES["error_status"]
 
-ERROR_STATUS: dict[str, int] = {
-    "invalid_payload": 400,
-    "unauthorized": 401,
-    "forbidden": 403,
-    "method_not_allowed": 405,
-    "payload_too_large": 413,
-    "processing_failed": 500,
-    "integration_disabled": 503,
-}
-
-RECORD_KEYS = ("model", "id", "name")
-POPUP_KEYS = (
-    "call_id", "callid", "connection_id", "state", "direction", "phone", "phone_e164",
-    "extension", "known", "auto_created", "blocked", "caller", "opportunities",
-    "last_calls", "open_in_new_tab", "notes",
-)
-CALLER_KEYS = ("model", "id", "name", "company", "image_url", "email")
-OPPORTUNITY_KEYS = ("id", "name", "stage", "expected_revenue")
-LAST_CALL_KEYS = ("id", "direction", "state", "start", "duration")
-OWNER_KEYS = ("user_id", "name", "extension")
+RECORD_KEYS = contracts.object_keys("route_ok", "record")
+POPUP_KEYS = contracts.object_keys("bus_call")
+CALLER_KEYS = contracts.object_keys("bus_call", "caller")
+OPPORTUNITY_KEYS = contracts.object_keys("bus_call", "opportunities", "[]")
+LAST_CALL_KEYS = contracts.object_keys("bus_call", "last_calls", "[]")
+OWNER_KEYS = contracts.object_keys("lookup_answer", "owner")
 
 
 def _exact(what: str, data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:

@@ -2,8 +2,8 @@
 
 Pure Python (no odoo import), tested in tests/python; the model
 ``pbx.extension.binding`` feeds it records and writes what it returns. The
-shapes are those of ``web/src/schemas/extension_binding.ts`` and of the
-shared fixture ``tests/fixtures/extension_binding.json``.
+shapes are those of ``web/src/schemas/extension_binding.ts``, whose generated
+JSON Schemas (``contracts/binding_*.schema.json``) give the key lists below.
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from . import contracts
 from .text import has_control_chars
 
-USER_KINDS = ("internal", "portal", "public")
-CONNECTION_KEYS = ("id", "name", "kind", "can_import")
-USER_KEYS = ("id", "name", "login", "email", "kind", "bindings")
-EXTENSION_KEYS = ("id", "name", "email", "user_id")
-DATA_KEYS = ("connections", "users", "extensions")
-PAIR_KEYS = ("user_id", "user_name", "extension_id", "extension_name", "email")
+USER_KINDS: tuple[str, ...] = tuple(contracts.tables()["user_kinds"])
+CONNECTION_KEYS = contracts.object_keys("binding_data", "connections", "[]")
+USER_KEYS = contracts.object_keys("binding_data", "users", "[]")
+EXTENSION_KEYS = contracts.object_keys("binding_data", "extensions", "*", "[]")
+PAIR_KEYS = contracts.object_keys("binding_auto_bind", "pairs", "[]")
 MAX_EXTENSION_LENGTH = 32
 MAX_ENTRIES = 1000
 _EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+")
@@ -272,115 +272,3 @@ def parse_entries(entries: Any) -> list[ExtensionEntry]:
         seen.add(number)
         parsed.append(ExtensionEntry(number=number, email=email))
     return parsed
-
-
-# -----------------------------------------------------------------------------
-# Result checks (the Python twin of web/src/schemas/extension_binding.ts)
-# -----------------------------------------------------------------------------
-
-RESULT_KINDS = ("data", "auto_bind", "save", "add", "import")
-RESULT_KEYS = {
-    "data": DATA_KEYS,
-    "auto_bind": ("connection_id", "pairs", "ambiguous"),
-    "save": ("changed", "data"),
-    "add": ("created", "updated", "unchanged", "data"),
-    "import": ("created", "updated", "unchanged", "fetched", "data"),
-}
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise ValueError(message)
-
-
-def _is_id(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
-
-
-def _is_count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
-def _is_text(value: Any, nullable: bool = False) -> bool:
-    return (nullable and value is None) or (isinstance(value, str) and bool(value))
-
-
-def _check_keys(value: Any, keys: tuple[str, ...], what: str) -> None:
-    _require(isinstance(value, dict) and set(value) == set(keys), f"{what} has exactly the keys {keys}")
-
-
-def _check_data(data: Any) -> None:
-    _check_keys(data, DATA_KEYS, "binding data")
-    _require(isinstance(data["connections"], list), "connections is a list")
-    connection_ids = []
-    for connection in data["connections"]:
-        _check_keys(connection, CONNECTION_KEYS, "a connection")
-        _require(_is_id(connection["id"]) and _is_text(connection["name"])
-                 and _is_text(connection["kind"]) and isinstance(connection["can_import"], bool),
-                 "a connection is {id, name, kind, can_import}")
-        connection_ids.append(str(connection["id"]))
-    _require(len(set(connection_ids)) == len(connection_ids), "connection ids are unique")
-    extensions = data["extensions"]
-    _require(isinstance(extensions, dict) and sorted(extensions) == sorted(connection_ids),
-             "extensions has one list per connection")
-    owner: dict[int, tuple[str, int | None]] = {}
-    for connection_id, rows in extensions.items():
-        _require(isinstance(rows, list), "extensions of a connection are a list")
-        names = set()
-        for row in rows:
-            _check_keys(row, EXTENSION_KEYS, "an extension")
-            _require(_is_id(row["id"]) and _is_text(row["name"]) and _is_text(row["email"], True)
-                     and (row["user_id"] is None or _is_id(row["user_id"])),
-                     "an extension is {id, name, email|null, user_id|null}")
-            _require(row["id"] not in owner, f"extension {row['id']} is listed once")
-            _require(row["name"] not in names, f"extension {row['name']} is unique on its connection")
-            names.add(row["name"])
-            owner[row["id"]] = (connection_id, row["user_id"])
-    _require(isinstance(data["users"], list), "users is a list")
-    user_ids = set()
-    for user in data["users"]:
-        _check_keys(user, USER_KEYS, "a user")
-        _require(_is_id(user["id"]) and isinstance(user["name"], str) and isinstance(user["login"], str)
-                 and _is_text(user["email"], True) and user["kind"] in USER_KINDS
-                 and isinstance(user["bindings"], dict),
-                 "a user is {id, name, login, email|null, kind, bindings}")
-        _require(user["id"] not in user_ids, f"user {user['id']} is listed once")
-        user_ids.add(user["id"])
-        for connection_id, extension_id in user["bindings"].items():
-            _require(owner.get(extension_id) == (connection_id, user["id"]),
-                     f"user {user['id']}: binding {connection_id}:{extension_id} is an extension "
-                     "of that connection bound to that user")
-
-
-def check_result(kind: str, value: Any) -> None:
-    """ValueError unless ``value`` is a valid result of the RPC method ``kind`` names."""
-    _require(kind in RESULT_KINDS, f"unknown result kind {kind!r}")
-    if kind == "data":
-        _check_data(value)
-        return
-    _check_keys(value, RESULT_KEYS[kind], f"a {kind} result")
-    if kind == "auto_bind":
-        _require(_is_id(value["connection_id"]), "connection_id is an id")
-        _require(isinstance(value["pairs"], list) and isinstance(value["ambiguous"], list),
-                 "pairs and ambiguous are lists")
-        users, extensions = set(), set()
-        for pair in value["pairs"]:
-            _check_keys(pair, PAIR_KEYS, "a pair")
-            _require(_is_id(pair["user_id"]) and _is_id(pair["extension_id"])
-                     and isinstance(pair["user_name"], str) and _is_text(pair["extension_name"])
-                     and email_key(pair["email"]) == pair["email"], "a pair is well-formed")
-            _require(pair["user_id"] not in users and pair["extension_id"] not in extensions,
-                     "a user or an extension is paired once")
-            users.add(pair["user_id"])
-            extensions.add(pair["extension_id"])
-        _require(all(email_key(e) == e for e in value["ambiguous"]), "ambiguous lists addresses")
-        return
-    if kind == "save":
-        _require(_is_count(value["changed"]), "changed is a count")
-    else:
-        for key in ("created", "updated", "unchanged"):
-            _require(isinstance(value[key], list) and all(_is_text(n) for n in value[key]),
-                     f"{key} lists extension numbers")
-        if kind == "import":
-            _require(_is_count(value["fetched"]), "fetched is a count")
-    _check_data(value["data"])

@@ -10,46 +10,33 @@ Originate methods:
     An admin-written template: URL, HTTP method and body, with the placeholders ``{extension}``,
     ``{number}`` (what the PBX dials: dial-code prefix + number) and ``{e164}``. Values are
     percent-encoded in the URL and in form bodies, JSON-escaped in JSON bodies.
-``zadarma``
-    ``GET /v1/request/callback/?from=<extension>&to=<number>`` signed like Zadarma's own clients
-    (zadarma/user-api-v1 ``lib/Client.php``, user-api-py-v1 ``zadarma/api.py``).
-``yeastar``
-    ``POST /openapi/v1.0/call/dial?access_token=…`` with ``{caller, callee}``; the token comes from
-    ``get_token`` (Client ID/Secret) or ``refresh_token`` and is cached by the model.
+``zadarma``, ``yeastar``, ...
+    A vendor's API, in its unit (``vendors/<name>/protocol.py``), built with the shapes and
+    readers of this module (:class:`HttpRequest`, :class:`Outcome`, :func:`json_object`...).
 ``link``
     No request: a ``tel:``/``sip:`` link the browser follows (softphone, IP phone app).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, quote_plus, urlencode, urlsplit
+from urllib.parse import quote, quote_plus, urlsplit
 
 import phonenumbers
 
-from . import phone
+from . import contracts, phone
 from .dialcode import parse_dial_codes
 from .text import excerpt, has_control_chars
 
-METHODS = ("generic_http", "zadarma", "yeastar", "link")
 HTTP_METHODS = ("GET", "POST", "PUT")
 BODY_FORMATS = ("json", "form", "text")
 NUMBER_FORMATS = ("dialable", "e164")
-LINK_SCHEMES = ("tel", "sip", "sips", "callto")
+LINK_SCHEMES = tuple(contracts.tables()["link_schemes"])
 
-ZADARMA_URL = "https://api.zadarma.com"
-ZADARMA_CALLBACK = "/v1/request/callback/"
-YEASTAR_API = "/openapi/v1.0"
-YEASTAR_USER_AGENT = "OpenAPI"
-#: A cached Yeastar token is not used in its last minute (the dial must not race its expiry).
-TOKEN_MARGIN = 60
 
 #: Longest number accepted from a phone field, and longest number sent to a PBX.
 MAX_RAW_LENGTH = 64
@@ -58,17 +45,10 @@ MAX_DIAL_DIGITS = 32
 MAX_ANSWER_BYTES = 65536
 MAX_QUOTED = 200
 
-STATUSES = ("ok", "ask", "link", "error")
-ERROR_CODES = (
-    "no_extension",     # the user has no extension on an enabled connection
-    "disabled",         # the user's extensions are all on disabled connections
-    "not_configured",   # the connection's originate settings are missing or invalid
-    "bad_number",       # nothing dialable in the number clicked
-    "bad_dial_code",    # the extension's dial code (or the choice made) is invalid
-    "unreachable",      # no answer from the PBX within the deadline
-    "refused",          # the PBX answered and refused
-)
-RESULT_KEYS = ("status", "code", "message", "extension", "number", "url", "choices")
+#: The dial result's statuses and error codes (no_extension, disabled, not_configured,
+#: bad_number, bad_dial_code, unreachable, refused), from web/src/schemas/dial_result.ts.
+STATUSES = tuple(contracts.tables()["dial_statuses"])
+ERROR_CODES = tuple(contracts.tables()["dial_error_codes"])
 
 ASK = "ask"
 NO_PREFIX = ("", "none", "no", "no prefix")
@@ -116,16 +96,6 @@ class DialChoice:
 
     label: str
     prefix: str
-
-
-@dataclass(frozen=True)
-class YeastarToken:
-    """A Yeastar access token and refresh token, with their expiry as Unix times."""
-
-    access_token: str
-    expires_at: float
-    refresh_token: str
-    refresh_expires_at: float
 
 
 # -----------------------------------------------------------------------------
@@ -238,7 +208,7 @@ def render(template: str, values: Mapping[str, str], escape: Callable[[str], str
     return _PLACEHOLDER.sub(lambda match: escape(values.get(match.group(1), "")), template)
 
 
-def _check_http_url(url: str, what: str) -> str:
+def check_http_url(url: str, what: str) -> str:
     url = (url or "").strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname or has_control_chars(url):
@@ -275,8 +245,8 @@ def generic_request(
         raise OriginateError("not_configured", f"unsupported HTTP method {http_method!r}")
     if body_format not in BODY_FORMATS:
         raise OriginateError("not_configured", f"unknown body format {body_format!r}")
-    _check_http_url(url_template, "the originate URL")
-    url = _check_http_url(render(url_template.strip(), values, _url_escape), "the originate URL")
+    check_http_url(url_template, "the originate URL")
+    url = check_http_url(render(url_template.strip(), values, _url_escape), "the originate URL")
     try:
         extra = parse_headers(headers)
     except ValueError as error:
@@ -307,7 +277,7 @@ def http_outcome(status: int, body: bytes) -> Outcome:
     """A generic PBX accepted the call when it answered 2xx."""
     if 200 <= status < 300:
         return Outcome(True)
-    return Outcome(False, f"HTTP {status}{_quote_answer(body)}")
+    return Outcome(False, f"HTTP {status}{quote_answer(body)}")
 
 
 def link_url(template: str | None, values: Mapping[str, str]) -> str:
@@ -322,140 +292,10 @@ def link_url(template: str | None, values: Mapping[str, str]) -> str:
 
 
 # -----------------------------------------------------------------------------
-# Zadarma
-# -----------------------------------------------------------------------------
-
-def _php_query(params: Sequence[tuple[str, str]]) -> str:
-    """PHP ``http_build_query(..., PHP_QUERY_RFC1738)``: like urlencode, but ``~`` escaped."""
-    return "&".join(
-        f"{quote_plus(key, safe='')}={quote_plus(value, safe='')}".replace("~", "%7E")
-        for key, value in params
-    )
-
-
-def zadarma_authorization(method_path: str, params: Mapping[str, str], key: str, secret: str) -> str:
-    """``Authorization`` header value: ``key:base64(hex(HMAC-SHA1(secret, path + qs + md5(qs))))``.
-
-    ``qs`` is the key-sorted, RFC 1738-encoded query, as signed by Zadarma's PHP and Python clients.
-    """
-    query = _php_query(sorted(params.items()))
-    signed = method_path + query + hashlib.md5(query.encode()).hexdigest()
-    digest = hmac.new(secret.encode(), signed.encode(), hashlib.sha1).hexdigest()
-    return f"{key}:{base64.b64encode(digest.encode()).decode()}"
-
-
-def zadarma_request(*, base_url: str | None, key: str, secret: str, extension: str, number: str) -> HttpRequest:
-    """The callback request: Zadarma rings ``extension``, then connects it to ``number``."""
-    if not key or not secret:
-        raise OriginateError("not_configured", "the Zadarma API key and secret are required")
-    base = _check_http_url(base_url or ZADARMA_URL, "the Zadarma API URL").rstrip("/")
-    params = {"format": "json", "from": extension, "to": number}
-    query = _php_query(sorted(params.items()))
-    authorization = zadarma_authorization(ZADARMA_CALLBACK, params, key, secret)
-    return HttpRequest("GET", f"{base}{ZADARMA_CALLBACK}?{query}", (("Authorization", authorization),))
-
-
-def zadarma_outcome(status: int, body: bytes) -> Outcome:
-    """Zadarma answers ``{"status": "success", ...}`` or ``{"status": "error", "message": ...}``."""
-    answer = _json_object(body)
-    if 200 <= status < 300 and answer.get("status") == "success":
-        return Outcome(True)
-    message = answer.get("message")
-    if isinstance(message, str) and message.strip():
-        return Outcome(False, _clip(message))
-    return Outcome(False, f"HTTP {status}{_quote_answer(body)}")
-
-
-# -----------------------------------------------------------------------------
-# Yeastar P-Series
-# -----------------------------------------------------------------------------
-
-def _yeastar_base(base_url: str | None) -> str:
-    return _check_http_url(base_url or "", "the Yeastar PBX URL").rstrip("/")
-
-
-def _yeastar_post(url: str, data: dict[str, Any]) -> HttpRequest:
-    headers = (("Content-Type", "application/json"), ("User-Agent", YEASTAR_USER_AGENT))
-    return HttpRequest("POST", url, headers, json.dumps(data).encode())
-
-
-def yeastar_token_request(*, base_url: str | None, client_id: str, client_secret: str) -> HttpRequest:
-    """``POST /openapi/v1.0/get_token`` with the Client ID and Secret as username/password."""
-    if not client_id or not client_secret:
-        raise OriginateError("not_configured", "the Yeastar Client ID and Client Secret are required")
-    url = f"{_yeastar_base(base_url)}{YEASTAR_API}/get_token"
-    return _yeastar_post(url, {"username": client_id, "password": client_secret})
-
-
-def yeastar_refresh_request(*, base_url: str | None, refresh_token: str) -> HttpRequest:
-    """``POST /openapi/v1.0/refresh_token``: a new token pair without sending the secret."""
-    url = f"{_yeastar_base(base_url)}{YEASTAR_API}/refresh_token"
-    return _yeastar_post(url, {"refresh_token": refresh_token})
-
-
-def yeastar_token(status: int, body: bytes, now: float) -> YeastarToken | Outcome:
-    """The token pair of a get_token/refresh_token answer, or the refusal."""
-    answer = _json_object(body)
-    access = answer.get("access_token")
-    if not (200 <= status < 300 and answer.get("errcode") == 0 and isinstance(access, str) and access):
-        return _yeastar_refusal(status, body, answer)
-    refresh = answer.get("refresh_token")
-    return YeastarToken(
-        access_token=access,
-        expires_at=now + _seconds(answer.get("access_token_expire_time"), 1800),
-        refresh_token=refresh if isinstance(refresh, str) else "",
-        refresh_expires_at=now + _seconds(answer.get("refresh_token_expire_time"), 86400),
-    )
-
-
-def yeastar_token_usable(expires_at: float | None, now: float) -> bool:
-    """Whether a cached token still has more than TOKEN_MARGIN seconds to live."""
-    return bool(expires_at) and expires_at - TOKEN_MARGIN > now
-
-
-def yeastar_api_request(*, base_url: str | None, access_token: str, endpoint: str,
-                        data: dict[str, Any] | None = None,
-                        query: Mapping[str, str] | None = None) -> HttpRequest:
-    """An OpenAPI call carrying the token as ``?access_token=``: a JSON POST of ``data``, or
-    a GET (with ``query``) when there is none; always with ``User-Agent: OpenAPI``."""
-    params = {**(query or {}), "access_token": access_token}
-    url = f"{_yeastar_base(base_url)}{YEASTAR_API}/{endpoint}?{urlencode(params, safe='', quote_via=quote)}"
-    if data is None:
-        return HttpRequest("GET", url, (("User-Agent", YEASTAR_USER_AGENT),))
-    return _yeastar_post(url, data)
-
-
-def yeastar_dial_request(*, base_url: str | None, access_token: str, extension: str, number: str) -> HttpRequest:
-    """``POST /openapi/v1.0/call/dial?access_token=…``: ring ``caller``, then call ``callee``."""
-    return yeastar_api_request(base_url=base_url, access_token=access_token, endpoint="call/dial",
-                               data={"caller": extension, "callee": number})
-
-
-def yeastar_outcome(status: int, body: bytes) -> Outcome:
-    """Yeastar accepted the call when it answered ``errcode`` 0."""
-    answer = _json_object(body)
-    if 200 <= status < 300 and answer.get("errcode") == 0:
-        return Outcome(True)
-    return _yeastar_refusal(status, body, answer)
-
-
-def yeastar_token_rejected(outcome: Outcome) -> bool:
-    """Whether a refused dial blames the access token (expired or revoked): worth one retry."""
-    return not outcome.ok and "TOKEN" in outcome.detail.upper()
-
-
-def _yeastar_refusal(status: int, body: bytes, answer: Mapping[str, Any]) -> Outcome:
-    errmsg, errcode = answer.get("errmsg"), answer.get("errcode")
-    if isinstance(errmsg, str) and errmsg.strip():
-        return Outcome(False, _clip(f"{errmsg} (errcode {errcode})"))
-    return Outcome(False, f"HTTP {status}{_quote_answer(body)}")
-
-
-# -----------------------------------------------------------------------------
 # Answers
 # -----------------------------------------------------------------------------
 
-def _json_object(body: bytes) -> dict[str, Any]:
+def json_object(body: bytes) -> dict[str, Any]:
     try:
         value = json.loads(body.decode("utf-8", "replace"))
     except ValueError:
@@ -463,19 +303,19 @@ def _json_object(body: bytes) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _seconds(value: Any, default: int) -> int:
+def seconds(value: Any, default: int) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 10 * 86400:
         return value
     return default
 
 
-def _clip(text: str) -> str:
+def clip(text: str) -> str:
     """The short, sanitised excerpt of a PBX's words that a user may read (never its answer)."""
     return excerpt(text, MAX_QUOTED)
 
 
-def _quote_answer(body: bytes) -> str:
-    text = _clip(body[:MAX_ANSWER_BYTES].decode("utf-8", "replace"))
+def quote_answer(body: bytes) -> str:
+    text = clip(body[:MAX_ANSWER_BYTES].decode("utf-8", "replace"))
     return f": {text}" if text else ""
 
 
@@ -498,7 +338,7 @@ def dial_result(
     ``ok``: the PBX accepted (``extension``, ``number`` dialled). ``ask``: show ``choices`` and
     call again with the chosen label. ``link``: follow ``url``. ``error``: ``code`` and ``message``.
     """
-    result = {
+    return {
         "status": status,
         "code": code,
         "message": message,
@@ -507,40 +347,3 @@ def dial_result(
         "url": url,
         "choices": [{"label": choice.label, "prefix": choice.prefix} for choice in choices],
     }
-    check_dial_result(result)
-    return result
-
-
-def check_dial_result(value: Any) -> None:
-    """ValueError unless ``value`` is a valid pbx_dial result (the Python twin of the zod schema)."""
-    if not isinstance(value, dict) or list(value) != list(RESULT_KEYS):
-        raise ValueError(f"a dial result has exactly the keys {RESULT_KEYS}")
-    status, code = value["status"], value["code"]
-    if status not in STATUSES:
-        raise ValueError(f"unknown status {status!r}")
-    if not isinstance(value["message"], str):
-        raise ValueError("message must be a string")
-    for key in ("extension", "number", "url"):
-        if value[key] is not None and not (isinstance(value[key], str) and value[key]):
-            raise ValueError(f"{key} must be a non-empty string or null")
-    choices = value["choices"]
-    if not isinstance(choices, list) or not all(
-        isinstance(c, dict) and set(c) == {"label", "prefix"}
-        and isinstance(c["label"], str) and isinstance(c["prefix"], str)
-        and (c["prefix"] == "" or _DIALABLE.fullmatch(c["prefix"]))
-        and (c["label"] == "") == (c["prefix"] == "")
-        for c in choices
-    ):
-        raise ValueError("choices must be {label, prefix} pairs, the empty pair meaning no prefix")
-    if (status == "error") != (code is not None) or (code is not None and code not in ERROR_CODES):
-        raise ValueError("an error, and only an error, has a known code")
-    if status == "error" and not value["message"]:
-        raise ValueError("an error has a message")
-    if status == "ok" and (value["extension"] is None or value["number"] is None):
-        raise ValueError("ok names the extension and the number dialled")
-    if (status == "ask") != bool(choices):
-        raise ValueError("ask, and only ask, has choices")
-    if (status == "link") != (value["url"] is not None):
-        raise ValueError("link, and only link, has a url")
-    if status == "link" and value["url"].partition(":")[0].lower() not in LINK_SCHEMES:
-        raise ValueError("a link is tel:, sip:, sips: or callto:")

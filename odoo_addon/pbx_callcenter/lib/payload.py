@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
-from . import dates, recording, status
+from . import contracts, dates, recording, status
 from .text import has_control_chars
 
 KINDS = ("call_in", "init", "call_out")
@@ -28,7 +28,8 @@ MAX_FORM_FIELDS = 1000
 _PHONE_CHARS = re.compile(r"[0-9 +().\-/]+", re.ASCII)
 _EXTENSION = re.compile(r"[0-9A-Za-z*#+_.@-]+", re.ASCII)
 _SECONDS = re.compile(r"[0-9]+", re.ASCII)
-_DIRECTIONS = {"in": "in", "inbound": "in", "out": "out", "outbound": "out", "internal": "internal"}
+#: What ``direction`` may say (lower-cased, trimmed) and the direction each one means.
+_DIRECTIONS: dict[str, str] = contracts.tables()["direction_aliases"]
 _KIND_DIRECTION = {"call_in": "in", "init": "out"}
 _REQUIRED = {"recording": ("callid", "recordingfile")}
 

@@ -136,11 +136,3 @@ def lookup_keys(raw: str, country: str | None, tail_digits: int) -> tuple[str | 
     significant = _significant_digits(pn.e164, pn.digits)
     tail = significant[-tail_digits:][::-1] if len(significant) >= tail_digits else None
     return pn.key, tail
-
-
-def format_international(pn: PhoneNumber) -> str:
-    """Human display: ``+84 98 946 43 44`` when the number is known, else the raw text."""
-    if pn.e164:
-        number = phonenumbers.parse(pn.e164, None)
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    return pn.raw.strip()

@@ -14,7 +14,4 @@ from . import pbx_lookup
 from . import pbx_lookup_api
 from . import pbx_phonebook
 from . import pbx_phonebook_export
-from . import pbx_yeastar
 from . import ir_http
-from . import pbx_zadarma
-from . import pbx_threecx

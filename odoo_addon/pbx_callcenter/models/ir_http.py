@@ -21,7 +21,7 @@ class IrHttp(models.AbstractModel):
     def _pre_dispatch(cls, rule, args):
         if not _is_pbx_api(rule.endpoint):
             return super()._pre_dispatch(rule, args)
-        limit = request.env["pbx.call.event"]._max_body_bytes()
+        limit = request.env["pbx.connection"]._max_body_bytes()
         _limit_body(limit)  # before anything reads the body
         try:
             super()._pre_dispatch(rule, args)
@@ -40,7 +40,7 @@ class IrHttp(models.AbstractModel):
         if _is_pbx_api(endpoint):
             # Odoo passes every query and form field to the route as a keyword argument: one
             # named "self" made the call itself fail (TypeError, HTTP 500) before our code ran.
-            # The PBX routes read the request themselves (controllers/main.py _http_in).
+            # The PBX routes read the request themselves (controllers/main.py http_in).
             request.params.pop("self", None)
         return super()._dispatch(endpoint)
 

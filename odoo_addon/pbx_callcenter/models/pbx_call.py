@@ -20,7 +20,7 @@ STATES = [
 ]
 INITIAL_STATE = {"call_in": "ringing", "init": "dialing", "answer": "answered"}
 INITIAL_DIRECTION = {"call_in": "in", "init": "out"}
-POPUP_NOTIFICATION = "pbx_callcenter/call"
+POPUP_NOTIFICATION = contract.BUS_TYPE
 POPUP_HISTORY = 5
 USER_WRITABLE = {"notes"}
 

@@ -7,22 +7,21 @@ from datetime import timedelta
 
 from psycopg2 import errors as pg_errors
 
-from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.tools import SQL
 from odoo.tools.sql import create_index
 
-from ..lib import bodylimit, contract, payload, recording, text
+from ..lib import contract, payload, recording, text
+from ..lib.gate import Refusal
 from . import odoo_compat
 
 _logger = logging.getLogger(__name__)
 
 ROUTES = [("call_in", "call_in"), ("init", "init"), ("call_out", "call_out"),
           ("answer", "answer"), ("recording", "recording"), ("native", "native")]
-#: Native adapters: source -> module of lib/ mapping a vendor event onto a canonical one with
-#: `to_canonical(native_event, data, tz_name) -> (kind, canonical dict) | None` (None: an event
-#: that changes no call), raising lib.payload.PayloadError on a malformed payload.
-NATIVE_ADAPTERS = {}
-DEFAULT_MAX_BODY = 65536
+#: Sources of events: the canonical API here; each vendor unit adds its own (selection_add)
+#: and maps its events in _native_to_canonical.
+SOURCES = [("api", "Canonical API")]
 #: An event still pending this long after it was journaled is re-processed by the cron.
 STALLED_MINUTES = 2
 #: A rejected payload is journaled cut to this many bytes (accepted ones are kept whole).
@@ -56,7 +55,7 @@ class PbxCallEvent(models.Model):
         help="The canonical event: the route called, or what a native event was mapped onto "
              "(native: not mapped yet, or an event that changes no call).")
     source = fields.Selection(
-        [("api", "Canonical API"), ("zadarma", "Zadarma"), ("yeastar", "Yeastar"), ("threecx", "3CX")],
+        SOURCES,
         required=True, default="api", readonly=True,
         help="Who sent the event: the canonical routes or a PBX's native webhook.")
     native_event = fields.Char("Vendor Event", readonly=True, help="The PBX's own event name.")
@@ -79,93 +78,64 @@ class PbxCallEvent(models.Model):
         create_index(self.env.cr, "pbx_call_event_retention_index", self._table,
                      ["connection_id", "state", "create_date"])
 
-    # ---- HTTP entry point ------------------------------------------------------------
+    # ---- the canonical routes: /call_in, /init, /call_out ---------------------------------
 
     @api.model
-    def _api_receive(self, route, http_in):
-        """Authenticate, journal, validate and apply one PBX request.
+    def _receive_canonical(self, route, http_in):
+        """Admit (pbx.connection._gate: POST, a Generic or Asterisk token, IP, size,
+        X-Signature when the connection has a webhook secret, enabled), journal, validate and
+        apply one request of the canonical API. Returns the answer, or raises lib.gate.Refusal."""
+        connection_su, body = self.env["pbx.connection"]._gate(
+            http_in, "canonical", verify="_verify_webhook_signature")
+        events_su = connection_su.env[self._name]
+        data = events_su._read_fields(connection_su, body, http_in, route=route)
+        return events_su._journal_and_process(connection_su, route, data, http_in)
 
-        `http_in` carries the request as plain values (see controllers/main.py). Returns
-        (http_status, json_dict). Never raises for anything the client sent.
-        """
-        self, connection, body, error = self._authenticated_post(http_in, "canonical")
-        if error:
-            return error
-        error = connection._signature_error(http_in, body)
-        if error:
-            return error
-        if not connection.enabled:
-            return connection._disabled_error()
-        try:
-            data = request_fields(body, http_in)
-        except payload.PayloadError as error:
-            event = self._journal(connection, route, _printable(body), http_in, error)
-            return contract.error_response(
-                "invalid_payload", _("The body could not be read."), error.fields, event.id)
-        return self._journal_and_process(connection, route, data, http_in)
-
-    @api.model
-    def _authenticated_post(self, http_in, route, methods=("POST",)):
-        """(journal as superuser, connection, body, error) of a PBX request with a body to the
-        `route` group: method, token and source IP (see pbx.connection._authenticate_request),
-        then body size (_read_body)."""
-        Event = self.env(user=SUPERUSER_ID, su=True)[self._name]
-        connection, error = Event.env["pbx.connection"]._authenticate_request(http_in, route, methods)
-        if error:
-            return Event, connection, None, error
-        body, error = Event._read_body(http_in)
-        return Event, connection, body, error
-
-    @api.model
-    def _read_body(self, http_in):
-        """(body, error): the raw body (None for a form Odoo already parsed), or a 413 answer.
-        Chunked bodies too: the request's stream stops past the limit (see models/ir_http.py)."""
-        limit = self._max_body_bytes()
-        if (http_in["content_length"] or 0) > limit:
-            return None, contract.error_response(
-                "payload_too_large", _("The body exceeds %s bytes.", limit))
-        if http_in["form"] is not None:
-            return None, None
-        try:
-            body = http_in["read_body"](limit + 1)
-        except bodylimit.BodyTooLarge:
-            body = None
-        if body is None or len(body) > limit:
-            return None, contract.error_response(
-                "payload_too_large", _("The body exceeds %s bytes.", limit))
-        return body, None
-
-    @api.model
-    def _max_body_bytes(self):
-        value = self.env["ir.config_parameter"].sudo().get_param("pbx_callcenter.max_body_bytes")
-        try:
-            return int(value) if value else DEFAULT_MAX_BODY
-        except ValueError:
-            return DEFAULT_MAX_BODY
+    # ---- what every route does after the gate -------------------------------------------
 
     @api.model
     def _native_receive(self, connection, source, native_event, data, http_in):
-        """Journal and apply one authenticated, decoded native webhook event (see
-        NATIVE_ADAPTERS); returns (http_status, json_dict) like the canonical routes."""
+        """Journal and apply one admitted, decoded native webhook event (mapped by
+        _native_to_canonical); returns the answer like the canonical routes."""
         return self._journal_and_process(connection, "native", data, http_in, source, native_event)
 
     @api.model
     def _journal_and_process(self, connection, route, data, http_in, source="api", native_event=None):
-        """Journal and apply decoded request fields. A payload that fails validation is
-        journaled once, straight as rejected (so cut, see _journal), and answered 400."""
+        """Journal and apply decoded request fields; returns the answer (lib.contract.ok_response)
+        or raises lib.gate.Refusal. A payload that fails validation is journaled once, straight
+        as rejected (so cut, see _journal), and refused (400)."""
         raw = json.dumps(data, ensure_ascii=False)
         try:
-            rejected_route, _event, error = canonical_event(
+            rejected_route, _event, error = self._canonical_event(
                 source, route, native_event, data, connection.tz or "UTC")
         except Exception:  # noqa: BLE001 - not the payload's fault: _process keeps it as failed
             error = None
         if error:
             event = self._journal(connection, rejected_route, raw, http_in, error, source=source,
                                   native_event=native_event)
-            return contract.error_response(
-                "invalid_payload", _("Some fields are invalid."), error.fields, event.id)
+            raise Refusal("invalid_payload", _("Some fields are invalid."), error.fields, event.id)
         event = self._journal(connection, route, raw, http_in, source=source, native_event=native_event)
         return event._process_isolated(data)
+
+    @api.model
+    def _read_fields(self, connection, body, http_in, source="api", native_event=None, route="native"):
+        """The request's fields (see request_fields); a body that cannot be read is journaled
+        rejected and refused (400, _journal_and_refuse)."""
+        try:
+            return request_fields(body, http_in)
+        except payload.PayloadError as error:
+            return self._journal_and_refuse(connection, printable(body), http_in, error,
+                                            _("The body could not be read."), source=source,
+                                            native_event=native_event, route=route)
+
+    @api.model
+    def _journal_and_refuse(self, connection, raw, http_in, error, message, source="api",
+                            native_event=None, route="native"):
+        """Journal a body that cannot be read (or a refused envelope) as rejected, then refuse
+        it (400) naming its row: what the PBX sent is kept, cut (see _journal)."""
+        event = self._journal(connection, route, raw, http_in, error, source=source,
+                              native_event=native_event)
+        raise Refusal("invalid_payload", message, error.fields, event.id)
 
     @api.model
     def _journal(self, connection, route, raw, http_in, error=None, source="api", native_event=None):
@@ -223,11 +193,11 @@ class PbxCallEvent(models.Model):
                 # NOTIFY) that fails must not report an applied event as failed.
                 with self._read_committed_env(on_commit=lambda: committed.append(True)) as env:
                     result = env[self._name].browse(self.id)._process(data)
-                return result
+                return _answer(result)
             except Exception as error:  # noqa: BLE001 - any failure is journaled, never leaked
                 if committed:
                     _logger.exception("PBX event %s applied; a post-commit hook failed", self.id)
-                    return result
+                    return _answer(result)
                 if isinstance(error, CONCURRENCY_ERRORS) and attempt < PROCESS_ATTEMPTS:
                     _logger.info("PBX event %s lost a race (%s), attempt %d of %d",
                                  self.id, type(error).__name__, attempt, PROCESS_ATTEMPTS)
@@ -243,7 +213,7 @@ class PbxCallEvent(models.Model):
                 "error": f"{type(failure).__name__}: {failure}",
                 "processed_at": fields.Datetime.now(),
             })
-        return contract.error_response(
+        raise Refusal(
             "processing_failed",
             _("The event was saved but could not be processed; an administrator can "
               "re-process it."),
@@ -251,24 +221,25 @@ class PbxCallEvent(models.Model):
         )
 
     def _process(self, data):
-        """Validate and apply the event in the current transaction; returns (status, dict).
+        """Validate and apply the event in the current transaction; returns the answer, or the
+        Refusal of a payload that fails validation (returned, not raised: the row written
+        rejected must be committed).
 
         A native event is first mapped onto its canonical event; one that changes no call is
         kept as *ignored* and answered 200 without a call."""
         self.ensure_one()
         connection = self.connection_id
-        route, event, error = canonical_event(
+        route, event, error = self._canonical_event(
             self.source, self.route, self.native_event, data, connection.tz or "UTC")
         if error:
             self.write({"state": "rejected", "route": route, "error": _fields_text(error.fields),
                         "payload": text.truncate_utf8(self.payload or "", REJECTED_PAYLOAD_BYTES),
                         "processed_at": fields.Datetime.now()})
-            return contract.error_response(
-                "invalid_payload", _("Some fields are invalid."), error.fields, self.id)
+            return Refusal("invalid_payload", _("Some fields are invalid."), error.fields, self.id)
         if event is None:
             self.write({"state": "ignored", "route": "native", "error": False,
                         "processed_at": fields.Datetime.now()})
-            return 200, contract.ignored_response(self.id)
+            return contract.ignored_response(self.id)
         self.route = route
         self.env.cr.execute(
             "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [connection.id, event.callid]
@@ -281,7 +252,7 @@ class PbxCallEvent(models.Model):
             "error": False,
             "processed_at": fields.Datetime.now(),
         })
-        return 200, call._response(self.id, duplicate)
+        return call._response(self.id, duplicate)
 
     @api.model
     def _cron_reprocess_stalled(self, minutes=STALLED_MINUTES, limit=500):
@@ -306,6 +277,42 @@ class PbxCallEvent(models.Model):
                 event.write({"state": "failed", "error": f"{type(error).__name__}: {error}",
                              "processed_at": fields.Datetime.now()})
         return True
+
+    # ---- mapping ------------------------------------------------------------------------
+
+    @api.model
+    def _canonical_event(self, source, route, native_event, data, tz_name):
+        """(route, event, error) of decoded request fields: the canonical route (a native event
+        mapped by _native_to_canonical) and its validated lib.payload event, None for a native
+        event that changes no call; for a payload that fails validation, its PayloadError
+        instead of the event. A configuration error (unknown timezone) raises."""
+        try:
+            if source != "api":
+                mapped = self._native_to_canonical(source, native_event, data, tz_name)
+                if mapped is None:
+                    return "native", None, None
+                route, data = mapped
+            event = payload.parse_event(route, data, tz_name)
+            _check_recording(event)
+        except payload.PayloadError as error:
+            return route, None, error
+        return route, event, None
+
+    @api.model
+    def _native_to_canonical(self, source, native_event, data, tz_name):
+        """A vendor event mapped onto a canonical one: ``(route, canonical dict)``, or None for an
+        event that changes no call; raises lib.payload.PayloadError on a malformed payload.
+        Each vendor unit names its mapping in _pbx_event_mappers."""
+        mapper = self._pbx_event_mappers().get(source)
+        if mapper is None:
+            raise ValueError(f"no vendor unit maps events of source {source!r}")
+        return mapper(native_event, data, tz_name)
+
+    @api.model
+    def _pbx_event_mappers(self):
+        """source -> ``to_canonical(native_event, data, tz_name)`` of the vendor units (each adds
+        its own to what super() returns); the canonical API maps nothing."""
+        return {}
 
     # ---- retention --------------------------------------------------------------------
 
@@ -355,24 +362,6 @@ class PbxCallEvent(models.Model):
         return self.env.cr.fetchone()[0]
 
 
-def canonical_event(source, route, native_event, data, tz_name):
-    """(route, event, error) of decoded request fields: the canonical route (a native event
-    mapped through NATIVE_ADAPTERS) and its validated lib.payload event, None for a native event
-    that changes no call; for a payload that fails validation, its PayloadError instead of the
-    event. A configuration error (unknown timezone) raises."""
-    try:
-        if source != "api":
-            mapped = NATIVE_ADAPTERS[source].to_canonical(native_event, data, tz_name)
-            if mapped is None:
-                return "native", None, None
-            route, data = mapped
-        event = payload.parse_event(route, data, tz_name)
-        _check_recording(event)
-    except payload.PayloadError as error:
-        return route, None, error
-    return route, event, None
-
-
 def request_fields(body, http_in):
     """The request's fields: a form Odoo already parsed (body None), or the decoded body.
     Raises lib.payload.PayloadError for a body that cannot be read."""
@@ -381,7 +370,15 @@ def request_fields(body, http_in):
     return payload.decode_body(body, http_in["content_type"])
 
 
-def _header(headers, name):
+def _answer(result):
+    """What _process returned, as the route's answer: a Refusal is raised once committed."""
+    if isinstance(result, Refusal):
+        raise result
+    return result
+
+
+def header(headers, name):
+    """A request header's value, whatever its case, or None."""
     lowered = name.lower()
     return next((value for key, value in headers.items() if key.lower() == lowered), None)
 
@@ -397,6 +394,6 @@ def _fields_text(fields_errors):
     return "\n".join(f"{name}: {message}" for name, message in sorted(fields_errors.items()))
 
 
-def _printable(body):
+def printable(body):
     # PostgreSQL text cannot hold NUL; keep everything else as received.
     return body.decode("utf-8", "replace").replace("\x00", "\\x00")

@@ -1,36 +1,28 @@
 import time
+from collections import namedtuple
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.addons.base.models.res_partner import _tz_get
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools.misc import human_size
 
-from ..lib import contract, netaddr, phone, tokens
+from ..lib import bodylimit, netaddr, tokens
+from ..lib.gate import Refusal
 from . import odoo_compat
 
-PBX_KINDS = [
-    ("generic", "Generic HTTP"),
-    ("asterisk", "Asterisk / FreePBX"),
-    ("zadarma", "Zadarma"),
-    ("yeastar", "Yeastar"),
-    ("threecx", "3CX"),
-]
-#: Which connection kinds' tokens open which PBX routes, checked by _authenticate_request: any
-#: other token is answered like a wrong one (401), so a token copied from a URL (Zadarma, Yeastar
-#: and FreePBX carry it there) opens only what its PBX uses.
-ROUTE_KINDS = {
-    "canonical": ("generic", "asterisk"),  # /call_in, /init, /call_out (the AMI bridge posts them)
-    "zadarma": ("zadarma",),  # /zadarma, its zd_echo included
-    "yeastar": ("yeastar",),  # /yeastar
-    "threecx": ("threecx",),  # /3cx/lookup, /3cx/contact, /3cx/journal
-    "lookup": ("generic", "asterisk"),  # /lookup, /caller_name: dialplans, CID lookup, scripts
-    # /phonebook.*: the IP phones of any PBX; read-only, the connection's company only
-    "phonebook": tuple(kind for kind, _label in PBX_KINDS),
-}
+#: The kinds of PBX this file knows: each vendor unit (vendors/<name>/models.py) adds its own
+#: with selection_add and says which route groups its tokens open (_pbx_route_kinds).
+PBX_KINDS = [("generic", "Generic HTTP")]
+#: Bytes of a request body read at most, unless pbx_callcenter.max_body_bytes says otherwise.
+DEFAULT_MAX_BODY = 65536
 SIGNATURE_SCHEMES = [
     ("body", "Body or request (sha256= or v2=)"),
     ("request", "Request only (v2=)"),
 ]
+
+#: What the gate admits: the connection, as a superuser recordset (the request has no user),
+#: and the raw body (None for a form Odoo already parsed, or when the route reads none).
+Admitted = namedtuple("Admitted", "connection_su body")
 
 
 class PbxConnection(models.Model):
@@ -285,65 +277,104 @@ class PbxConnection(models.Model):
             return self.browse()
         return self.sudo().search([("token_hash", "=", tokens.hash_token(token))], limit=1)
 
-    # ---- enable / disable / disconnect -----------------------------------------
+    # ---- the gate: the one door of every PBX route ------------------------------------
 
     @api.model
-    def _authenticate_request(self, http_in, route, methods=None):
-        """(connection, error) of a PBX request to the `route` group of ROUTE_KINDS: its method
-        must be one of `methods` (when given), its API token (Bearer, X-Api-Key or ?token=) names
-        a connection of a kind that group admits, whose source-IP allow-list must admit the
-        sender. `error` is a (status, body) 405/401/403 answer, or None. Callers then check size,
-        signature and `enabled` (_disabled_error)."""
-        if methods and http_in["method"] not in methods:
-            return self.browse(), contract.error_response(
-                "method_not_allowed", _("Use %s.", "/".join(methods)))
-        connection = self.sudo()._find_by_token(
-            tokens.token_from_request(http_in["headers"], http_in["query"]))
-        if connection.kind not in ROUTE_KINDS[route]:
-            connection = self.browse()  # answered exactly like a wrong token
-        if not connection:
-            return connection, contract.error_response(
-                "unauthorized", _("Missing or invalid API token."))
-        if not netaddr.ip_allowed(http_in["remote_addr"], connection.allowed_ips):
-            return connection, contract.error_response(
-                "forbidden", _("Requests from %s are not allowed.", http_in["remote_addr"]))
-        return connection, None
+    def _pbx_route_kinds(self):
+        """Which connection kinds' tokens open which group of PBX routes. Any other token is
+        answered like a wrong one (401), so a token copied from a URL (Zadarma, Yeastar and
+        FreePBX carry it there) opens only what its PBX uses. Vendor units add their groups."""
+        return {
+            "canonical": ("generic",),  # /call_in, /init, /call_out
+            "lookup": ("generic",),  # /lookup: dialplans, CID lookup, scripts
+            # /phonebook.*: the IP phones of any PBX; read-only, the connection's company only
+            "phonebook": tuple(kind for kind, _label in self._fields["kind"].selection),
+        }
 
-    def _signature_error(self, http_in, body):
-        """The 403 answer of a request whose X-Signature does not hold (see
-        lib.tokens.signature_problem and signature_scheme), or None; only with a webhook secret."""
-        self.ensure_one()
-        connection = self.sudo()
-        if not connection.webhook_secret:
+    @api.model
+    def _gate(self, http_in, group, methods=("POST",), read_body=True, verify=None,
+              require_enabled=True, method_hint=None):
+        """Admit a PBX request, or raise lib.gate.Refusal. Every route passes here, in this
+        order: the method (405), an API token (Bearer, X-Api-Key or ?token=) of a connection of
+        a kind `group` admits (401), its source-IP allow-list (403), the body size when the
+        route reads one (413), the vendor's check `verify`, the name of a connection method called
+        as ``connection_su.<verify>(http_in, body)`` (signatures: it raises a 403 Refusal), the
+        enabled switch (503, unless `require_enabled` is False: Zadarma's URL check). Nothing is
+        written before the gate admits; journaling is the route's next step
+        (pbx.call.event._journal). Returns Admitted."""
+        if http_in["method"] not in methods:
+            raise Refusal("method_not_allowed", method_hint or _("Use %s.", "/".join(methods)))
+        as_superuser = self.env(user=SUPERUSER_ID, su=True)[self._name]
+        connection_su = as_superuser._find_by_token(
+            tokens.token_from_request(http_in["headers"], http_in["query"]))
+        if connection_su.kind not in self._pbx_route_kinds()[group]:
+            connection_su = as_superuser.browse()  # answered exactly like a wrong token
+        if not connection_su:
+            raise Refusal("unauthorized", _("Missing or invalid API token."))
+        if not netaddr.ip_allowed(http_in["remote_addr"], connection_su.allowed_ips):
+            raise Refusal("forbidden", _("Requests from %s are not allowed.", http_in["remote_addr"]))
+        body = as_superuser._read_body(http_in) if read_body else None
+        if verify:
+            getattr(connection_su, verify)(http_in, body)
+        if require_enabled and not connection_su.enabled:
+            raise Refusal("integration_disabled", _("The PBX integration is disabled in Odoo."))
+        return Admitted(connection_su, body)
+
+    @api.model
+    def _read_body(self, http_in):
+        """The raw body (None for a form Odoo already parsed), or a 413 Refusal. Chunked bodies
+        too: the request's stream stops past the limit (see models/ir_http.py)."""
+        limit = self._max_body_bytes()
+        too_large = Refusal("payload_too_large", _("The body exceeds %s bytes.", limit))
+        if (http_in["content_length"] or 0) > limit:
+            raise too_large
+        if http_in["form"] is not None:
             return None
+        try:
+            body = http_in["read_body"](limit + 1)
+        except bodylimit.BodyTooLarge:
+            body = None
+        if body is None or len(body) > limit:
+            raise too_large
+        return body
+
+    @api.model
+    def _max_body_bytes(self):
+        value = self.env["ir.config_parameter"].sudo().get_param("pbx_callcenter.max_body_bytes")
+        try:
+            return int(value) if value else DEFAULT_MAX_BODY
+        except ValueError:
+            return DEFAULT_MAX_BODY
+
+    def _verify_webhook_signature(self, http_in, body):
+        """The gate's check of X-Signature (lib.tokens.signature_problem and signature_scheme)
+        when this connection has a webhook secret: a 403 Refusal when it does not hold."""
+        self.ensure_one()
+        if not self.webhook_secret:
+            return
         if body is None:
-            return contract.error_response("forbidden", _("Signed requests must send a JSON body."))
+            raise Refusal("forbidden", _("Signed requests must send a JSON body."))
         problem = tokens.signature_problem(
-            connection.webhook_secret, http_in["headers"], http_in["method"], http_in["path"], body,
-            time.time(), require_v2=connection.signature_scheme == "request")
+            self.webhook_secret, http_in["headers"], http_in["method"], http_in["path"], body,
+            time.time(), require_v2=self.signature_scheme == "request")
         if problem == "scheme":
-            return contract.error_response("forbidden", _(
+            raise Refusal("forbidden", _(
                 "This connection requires request signatures: X-Signature: v2=… with "
                 "X-Signature-Timestamp."))
         if problem == "timestamp":
-            return contract.error_response("forbidden", _(
+            raise Refusal("forbidden", _(
                 "X-Signature-Timestamp is missing, or more than %s seconds away from Odoo's clock.",
                 tokens.SIGNATURE_WINDOW))
         if problem:
-            return contract.error_response("forbidden", _("Missing or invalid X-Signature."))
-        return None
+            raise Refusal("forbidden", _("Missing or invalid X-Signature."))
+
+    # ---- enable / disable / disconnect -----------------------------------------
 
     @api.model
     def _base_url(self):
         """This Odoo's public URL (web.base.url), without a trailing slash: the base of every
         URL shown to a PBX admin or stored for playback."""
         return self.env["ir.config_parameter"].sudo().get_param("web.base.url", "").rstrip("/")
-
-    @api.model
-    def _disabled_error(self):
-        """The 503 answer of every PBX route while its connection is disabled."""
-        return contract.error_response(
-            "integration_disabled", _("The PBX integration is disabled in Odoo."))
 
     def action_enable(self):
         self._check_record_access("write")
@@ -377,51 +408,3 @@ class PbxConnection(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("pbx_callcenter.pbx_call_event_action")
         action["domain"] = [("connection_id", "=", self.id)]
         return action
-
-    # ---- numbers ---------------------------------------------------------------
-
-    def _normalize(self, raw):
-        self.ensure_one()
-        return phone.normalize(raw, self.country_id.code or None)
-
-    def _find_extension(self, number):
-        self.ensure_one()
-        return self.env["pbx.extension"].search(
-            [("connection_id", "=", self.id), ("name", "=", number)], limit=1
-        )
-
-    def _user_extension(self, user):
-        """The extension through which `user` is reached on this connection (default first)."""
-        self.ensure_one()
-        if not user:
-            return self.env["pbx.extension"]
-        return self.env["pbx.extension"].search(
-            [("connection_id", "=", self.id), ("user_id", "=", user.id)],
-            order="is_default desc, id", limit=1,
-        )
-
-    def _match_caller(self, number):
-        """Find the contact or lead calling from `number` (a lib.phone.PhoneNumber).
-
-        Order, first hit wins (documented in docs/architecture.md):
-          1. exact E.164 key, then the last `tail_digits` digits;
-          2. within each: contacts before leads;
-          3. contacts: individuals before companies, then the oldest (lowest id);
-             leads: the newest open lead/opportunity (highest id).
-        Only active records of this connection's company, or of no company, are considered.
-        Every query is an index scan on the reversed-digit keys (see res_partner.py).
-        """
-        self.ensure_one()
-        exact, tail = phone.lookup_keys(number.raw, self.country_id.code or None, self.tail_digits)
-        company_domain = [("company_id", "in", [self.company_id.id, False])]
-        Partner = self.env["res.partner"].sudo().with_context(active_test=True)
-        Lead = self.env["crm.lead"].sudo().with_context(active_test=True)
-        for operator, key in (("=", exact), ("=like", tail and tail + "%")):
-            if not key:
-                continue
-            for model, order in ((Partner, "is_company, id"), (Lead, "id desc")):
-                domain = model._pbx_key_domain(operator, key)
-                record = model.search(domain + company_domain, order=order, limit=1)
-                if record:
-                    return record
-        return None

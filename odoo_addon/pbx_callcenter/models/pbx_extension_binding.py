@@ -5,7 +5,7 @@ from odoo import _, api, models
 from odoo.exceptions import AccessError, UserError
 
 from ..lib import extension_binding as contract
-from ..lib import originate, pbx_api
+from ..lib import pbx_api
 from . import odoo_compat
 from .pbx_originate import PbxUnreachable
 
@@ -63,7 +63,7 @@ class PbxExtensionBinding(models.AbstractModel):
         return contract.binding_data(
             [contract.connection_row(
                 id=connection.id, name=connection.name, kind=connection.kind,
-                can_import=connection.kind in IMPORTERS,
+                can_import=connection._pbx_has_extension_api(),
             ) for connection in connections],
             [contract.user_row(
                 id=user.id, name=user.name or user.login, login=user.login, email=user.email,
@@ -203,14 +203,10 @@ class PbxExtensionBinding(models.AbstractModel):
         missing ones; an e-mail the PBX knows replaces ours. Nothing is deleted."""
         self._check_manager()
         connection = self._connection(connection_id, "write")
-        importer = IMPORTERS.get(connection.kind)
-        if not importer:
-            raise UserError(_(
-                "%s has no extension API: add its extensions by hand.", connection.name
-            ))
-        fetch = _Fetcher(connection.sudo())
+        connection_su = connection.sudo()
+        fetch = _Fetcher(connection_su)
         try:
-            entries = importer(connection.sudo(), fetch)
+            entries = connection_su._pbx_import_extensions(fetch)
         except pbx_api.PbxApiError as error:
             raise UserError(_("%(pbx)s: %(error)s", pbx=connection.name, error=error)) from error
         except PbxUnreachable as error:
@@ -219,6 +215,10 @@ class PbxExtensionBinding(models.AbstractModel):
                 "%s did not answer in time. Check its API URL and that Odoo can reach it.",
                 connection.name,
             )) from error
+        if entries is None:
+            raise UserError(_(
+                "%s has no extension API: add its extensions by hand.", connection.name
+            ))
         result = self._store_entries(connection, entries, update_email=True)
         return dict(result, fetched=len(entries), data=self.get_binding_data())
 
@@ -254,9 +254,24 @@ class PbxExtensionBinding(models.AbstractModel):
         return connection
 
 
-# ---- importers (one per PBX kind with an extension API) --------------------------------
-# They use click-to-dial's settings and transport (models/pbx_originate.py): the API URL and
-# credentials of the connection, its TLS setting, its deadline-bound sender and Yeastar token.
+# ---- importing: each vendor unit with an extension API answers _pbx_import_extensions --------
+# with click-to-dial's settings and transport (models/pbx_originate.py): the API URL and
+# credentials of the connection, its TLS setting and its deadline-bound sender.
+
+
+class PbxConnection(models.Model):
+    _inherit = "pbx.connection"
+
+    def _pbx_has_extension_api(self):
+        """Whether _pbx_import_extensions can list this connection's extensions."""
+        return False
+
+    def _pbx_import_extensions(self, fetch):
+        """The extensions this (sudo) connection's PBX API lists (lib.extension_binding's
+        ExtensionEntry), read with ``fetch(request) -> (status, body)``; None when its kind has
+        no extension API. Raises lib.pbx_api.PbxApiError or PbxUnreachable."""
+        return None
+
 
 class _Fetcher:
     """``(status, body)`` of a request sent by the (sudo) connection: each request within
@@ -274,58 +289,3 @@ class _Fetcher:
 
     def __call__(self, request):
         return self.connection._http_send(request, self.next_deadline())
-
-    def yeastar_token(self):
-        """Click-to-dial's cached Yeastar access token (fetched or refreshed when needed)."""
-        token, _fresh = self.connection._yeastar_token(self.next_deadline(2))
-        if isinstance(token, originate.Outcome):
-            raise pbx_api.PbxApiError(token.detail)
-        return token
-
-
-def _import_zadarma(connection, fetch):
-    settings = {
-        "base_url": connection.originate_url or None,
-        "key": connection.zadarma_api_key or "",
-        "secret": connection.zadarma_api_secret or "",
-    }
-    numbers = pbx_api.parse_zadarma_internal_list(*fetch(pbx_api.zadarma_internal_list(**settings)))
-    entries = []
-    for number in numbers:
-        try:
-            answer = fetch(pbx_api.zadarma_internal_info(number, **settings))
-            entries.append(pbx_api.parse_zadarma_internal_info(number, *answer))
-        except pbx_api.PbxApiError as error:
-            # a number without its details is still worth importing (no e-mail for auto-bind)
-            _logger.info("Zadarma info of extension %s: %s", number, error)
-            entries.append(contract.ExtensionEntry(number=number))
-    return entries
-
-
-def _import_yeastar(connection, fetch):
-    token, retried = fetch.yeastar_token(), False
-    entries, seen, page = [], set(), 1
-    while page <= pbx_api.MAX_PAGES:
-        request = pbx_api.yeastar_extension_list(
-            base_url=connection.originate_url, access_token=token, page=page
-        )
-        try:
-            rows, total = pbx_api.parse_yeastar_extension_list(*fetch(request))
-        except pbx_api.PbxApiError as error:
-            if retried or "TOKEN" not in str(error).upper():
-                raise
-            # the cached token was revoked or expired early: forget it, try once more
-            connection._yeastar_store_token(None)
-            token, retried = fetch.yeastar_token(), True
-            continue
-        for row in rows:
-            if row.number not in seen:
-                seen.add(row.number)
-                entries.append(row)
-        if not rows or len(entries) >= total:
-            break
-        page += 1
-    return entries
-
-
-IMPORTERS = {"zadarma": _import_zadarma, "yeastar": _import_yeastar}

@@ -7,7 +7,6 @@ returns the one result shape of :func:`lib.originate.dial_result`.
 import logging
 import threading
 import time
-from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import requests
@@ -24,11 +23,11 @@ _logger = logging.getLogger(__name__)
 #: Seconds from the click to giving up on the PBX, every request included (Yeastar sends two).
 DIAL_TIMEOUT = 5.0
 
+#: Click-to-dial methods of the core; a vendor unit adds its API (selection_add) and answers
+#: for it in _originate_request.
 ORIGINATE_METHODS = [
     ("link", "tel: / sip: link"),
     ("generic_http", "Generic HTTP request"),
-    ("zadarma", "Zadarma callback API"),
-    ("yeastar", "Yeastar P-Series API"),
 ]
 
 
@@ -48,14 +47,6 @@ def _exchange(request, timeout, verify, deadline):
             if len(body) >= originate.MAX_ANSWER_BYTES or time.monotonic() > deadline:
                 break
         return response.status_code, body[: originate.MAX_ANSWER_BYTES]
-
-
-def _to_datetime(timestamp):
-    return datetime.fromtimestamp(timestamp, timezone.utc).replace(tzinfo=None)
-
-
-def _to_timestamp(value):
-    return value.replace(tzinfo=timezone.utc).timestamp() if value else None
 
 
 class PbxConnection(models.Model):
@@ -113,14 +104,6 @@ class PbxConnection(models.Model):
         "Verify TLS Certificate", default=True, groups="base.group_system",
         help="Turn off only for a PBX on your network with a self-signed certificate.",
     )
-    zadarma_api_key = fields.Char("Zadarma API Key", groups="base.group_system", copy=False)
-    zadarma_api_secret = fields.Char("Zadarma API Secret", groups="base.group_system", copy=False)
-    yeastar_client_id = fields.Char("Yeastar Client ID", groups="base.group_system", copy=False)
-    yeastar_client_secret = fields.Char("Yeastar Client Secret", groups="base.group_system", copy=False)
-    yeastar_access_token = fields.Char(groups="base.group_system", copy=False, readonly=True)
-    yeastar_token_expiry = fields.Datetime(groups="base.group_system", copy=False, readonly=True)
-    yeastar_refresh_token = fields.Char(groups="base.group_system", copy=False, readonly=True)
-    yeastar_refresh_expiry = fields.Datetime(groups="base.group_system", copy=False, readonly=True)
 
     # ---- constraints -----------------------------------------------------------
 
@@ -149,44 +132,10 @@ class PbxConnection(models.Model):
             except ValueError as error:
                 raise ValidationError(_("Extra headers: %s", error)) from error
 
-    @api.onchange("yeastar_client_id", "yeastar_client_secret", "originate_url")
-    def _onchange_yeastar_credentials(self):
-        self.update({
-            "yeastar_access_token": False, "yeastar_token_expiry": False,
-            "yeastar_refresh_token": False, "yeastar_refresh_expiry": False,
-        })
-
-    @api.onchange("originate_method")
-    def _onchange_originate_method(self):
-        if self.originate_method == "zadarma":
-            self.originate_number_format = "e164"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        return super().create([self._zadarma_dials_international(vals) for vals in vals_list])
-
-    @staticmethod
-    def _zadarma_dials_international(vals):
-        """Zadarma's callback API wants the number in international format: a connection set to
-        Zadarma dials E.164 digits unless the same values choose the number format."""
-        if vals.get("originate_method") == "zadarma" and "originate_number_format" not in vals:
-            return dict(vals, originate_number_format="e164")
-        return vals
-
-    def write(self, vals):
-        vals = self._zadarma_dials_international(vals)
-        if {"yeastar_client_id", "yeastar_client_secret", "originate_url"} & set(vals):
-            vals = dict(vals, yeastar_access_token=False, yeastar_token_expiry=False,
-                        yeastar_refresh_token=False, yeastar_refresh_expiry=False)
-        return super().write(vals)
-
     def action_disconnect(self):
-        """Also forget the click-to-dial credentials and cached tokens."""
+        """Also forget the click-to-dial headers (vendor units forget their credentials)."""
         result = super().action_disconnect()
-        self.sudo().write({
-            "zadarma_api_key": False, "zadarma_api_secret": False,
-            "yeastar_client_id": False, "yeastar_client_secret": False, "originate_headers": False,
-        })
+        self.sudo().write({"originate_headers": False})
         return result
 
     # ---- originate ---------------------------------------------------------------
@@ -250,10 +199,15 @@ class PbxConnection(models.Model):
                  "Ask your administrator.", self.name)
 
     def _originate_host(self):
-        default = originate.ZADARMA_URL if self.originate_method == "zadarma" else ""
-        return urlsplit((self.originate_url or default).strip()).netloc or self.name
+        return urlsplit((self.originate_url or self._originate_default_url()).strip()).netloc or self.name
+
+    def _originate_default_url(self):
+        """The PBX API's URL when the Originate URL is empty (a vendor's public API)."""
+        return ""
 
     def _originate_request(self, values, deadline):
+        """Send the click-to-dial request of this connection's method; its Outcome. Vendor units
+        answer for their own method and call super() for the others."""
         method = self.originate_method
         if method == "generic_http":
             request = originate.generic_request(
@@ -265,15 +219,6 @@ class PbxConnection(models.Model):
                 values=values,
             )
             return originate.http_outcome(*self._http_send(request, deadline))
-        if method == "zadarma":
-            request = originate.zadarma_request(
-                base_url=self.originate_url, key=self.zadarma_api_key or "",
-                secret=self.zadarma_api_secret or "", extension=values["extension"],
-                number=values["number"],
-            )
-            return originate.zadarma_outcome(*self._http_send(request, deadline))
-        if method == "yeastar":
-            return self._yeastar_dial(values, deadline)
         raise originate.OriginateError("not_configured", f"unknown originate method {method!r}")
 
     def _http_send(self, request, deadline):
@@ -306,68 +251,6 @@ class PbxConnection(models.Model):
         if error is not None:
             raise error
         return done["answer"]
-
-    # ---- Yeastar token -------------------------------------------------------------
-
-    def _yeastar_dial(self, values, deadline):
-        return self._yeastar_call(lambda token: originate.yeastar_dial_request(
-            base_url=self.originate_url, access_token=token,
-            extension=values["extension"], number=values["number"],
-        ), deadline)
-
-    def _yeastar_call(self, build, deadline, read=originate.yeastar_outcome):
-        """Send the OpenAPI request ``build(access_token)`` and ``read`` its answer, with the
-        cached token (refreshed or fetched when needed); a cached token the PBX rejects is
-        replaced and the request sent once more. PbxUnreachable past ``deadline``."""
-        token, fresh = self._yeastar_token(deadline)
-        if isinstance(token, originate.Outcome):
-            return token
-        status, body = self._http_send(build(token), deadline)
-        outcome = read(status, body)
-        if fresh or not originate.yeastar_token_rejected(originate.yeastar_outcome(status, body)):
-            return outcome
-        self._yeastar_store_token(None)
-        return self._yeastar_call(build, deadline, read)
-
-    def _yeastar_token(self, deadline):
-        """``(access_token, fresh)``: the cached token, a refreshed or a new one; or the refusal."""
-        now = time.time()
-        if self.yeastar_access_token and originate.yeastar_token_usable(
-            _to_timestamp(self.yeastar_token_expiry), now
-        ):
-            return self.yeastar_access_token, False
-        token = None
-        if self.yeastar_refresh_token and originate.yeastar_token_usable(
-            _to_timestamp(self.yeastar_refresh_expiry), now
-        ):
-            request = originate.yeastar_refresh_request(
-                base_url=self.originate_url, refresh_token=self.yeastar_refresh_token
-            )
-            token = originate.yeastar_token(*self._http_send(request, deadline), now)
-        if not isinstance(token, originate.YeastarToken):
-            request = originate.yeastar_token_request(
-                base_url=self.originate_url, client_id=self.yeastar_client_id or "",
-                client_secret=self.yeastar_client_secret or "",
-            )
-            token = originate.yeastar_token(*self._http_send(request, deadline), now)
-        if isinstance(token, originate.Outcome):
-            return originate.Outcome(False, _("the API credentials were refused (%s)", token.detail)), True
-        self._yeastar_store_token(token)
-        return token.access_token, True
-
-    def _yeastar_store_token(self, token):
-        """Cache ``token`` (None forgets it), written at once.
-
-        Flushed before the dial request: if a concurrent dial updated the row, the serialization
-        error (and Odoo's retry of the whole RPC) happens before any call is originated.
-        """
-        self.write({
-            "yeastar_access_token": token.access_token if token else False,
-            "yeastar_token_expiry": _to_datetime(token.expires_at) if token else False,
-            "yeastar_refresh_token": (token.refresh_token or False) if token else False,
-            "yeastar_refresh_expiry": _to_datetime(token.refresh_expires_at) if token else False,
-        })
-        self.flush_recordset()
 
 
 class PbxExtension(models.Model):

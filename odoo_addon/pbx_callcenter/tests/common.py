@@ -19,6 +19,7 @@ from odoo.tests.common import HttpCase, new_test_user
 
 from ..lib import contract
 from ..models.odoo_compat import PHONE_FIELDS
+from .contract_schema import problems as contract_problems
 
 ODOO_MAJOR = release.version_info[0]
 LIST_VIEW = "list" if ODOO_MAJOR >= 18 else "tree"
@@ -85,110 +86,6 @@ def fixture_cases(name, **where):
     if not cases:
         raise FixtureMissing(f"no case of {name}.json matches {where}")
     return cases
-
-
-# ---- shapes: "same keys and types" as the fixtures' valid examples ----------------------
-
-def _type_name(value):
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return "int"
-    if isinstance(value, float):
-        return "float"
-    if isinstance(value, str):
-        return "str"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, dict):
-        return "dict"
-    return type(value).__name__
-
-
-class Shape:
-    """Union of the shapes of example values: at each path, the types seen, the key sets of the
-    objects seen, and the merged shapes of their members (or of list items).
-
-    Paths listed in `maps` are free-form objects (any keys); only their value types are merged.
-    """
-
-    def __init__(self, examples, maps=(), path=()):
-        self.path = path
-        self.types = set()
-        self.keysets = set()
-        self.maps = set(maps)
-        children, items, map_values = {}, [], []
-        for value in examples:
-            self.types.add(_type_name(value))
-            if isinstance(value, dict):
-                if path in self.maps:
-                    map_values.extend(value.values())
-                else:
-                    self.keysets.add(frozenset(value))
-                    for key, child in value.items():
-                        children.setdefault(key, []).append(child)
-            elif isinstance(value, list):
-                items.extend(value)
-        self.children = {key: Shape(values, maps, path + (key,)) for key, values in children.items()}
-        self.items = Shape(items, maps, path + ("[]",)) if items else None
-        self.map_values = Shape(map_values, maps, path + ("*",)) if map_values else None
-
-    def problems(self, value):
-        """Human descriptions of how `value` differs from every example (empty: it conforms)."""
-        where = ".".join(self.path) or "<root>"
-        kind = _type_name(value)
-        if kind not in self.types:
-            return [f"{where}: type {kind}, examples have {sorted(self.types)}"]
-        found = []
-        if isinstance(value, dict):
-            if self.path in self.maps:
-                if not value:
-                    found.append(f"{where}: empty object")
-                for child in value.values():
-                    found.extend(self.map_values.problems(child) if self.map_values else [])
-            else:
-                keys = frozenset(value)
-                if keys not in self.keysets:
-                    closest = min(self.keysets, key=lambda ks: len(ks ^ keys))
-                    found.append(
-                        f"{where}: keys {sorted(keys)} match no example "
-                        f"(closest: missing {sorted(closest - keys)}, unknown {sorted(keys - closest)})"
-                    )
-                for key, child in value.items():
-                    if key in self.children:
-                        found.extend(self.children[key].problems(child))
-        elif isinstance(value, list) and value:
-            if self.items is None:
-                found.append(f"{where}: examples only have empty lists")
-            else:
-                for child in value:
-                    found.extend(self.items.problems(child))
-        return found
-
-
-_shapes = {}
-
-
-def response_shape(success):
-    """Shape of the valid success (or error) examples of tests/fixtures/responses.json."""
-    key = ("response", success)
-    if key not in _shapes:
-        examples = [
-            case["value"] for case in fixture_cases("responses", valid=True)
-            if case["value"].get("ok") is success
-        ]
-        if not examples:
-            raise FixtureMissing(f"responses.json has no valid {'success' if success else 'error'} case")
-        _shapes[key] = Shape(examples, maps={("error", "fields")})
-    return _shapes[key]
-
-
-def bus_shape():
-    if "bus" not in _shapes:
-        _shapes["bus"] = Shape([case["value"] for case in fixture_cases("bus_call", valid=True)])
-    return _shapes["bus"]
 
 
 def read_only_routes_problem(env):
@@ -372,24 +269,19 @@ class PbxHttpCase(HttpCase):
 
     # ---- contract checks --------------------------------------------------------------
 
+    def assertContract(self, name, value):
+        """`value` conforms to the JSON Schema contracts/<name>.schema.json (generated from zod)."""
+        problems = contract_problems(name, value)
+        self.assertFalse(problems, f"{value!r} breaks the {name} contract: {problems}")
+
     def assertContractResponse(self, status, body):
-        """`body` has the keys and types of a valid example of responses.json, and the HTTP
-        status of its error code."""
+        """`body` is a route answer of the contract (route_ok or route_error), sent with the
+        HTTP status of its error code."""
         self.assertIsInstance(body, dict, f"answer is not a JSON object: {body!r}")
         self.assertIn(body.get("ok"), (True, False), f"answer without boolean ok: {body}")
-        problems = response_shape(body["ok"]).problems(body)
-        self.assertFalse(problems, f"answer {body} differs from responses.json: {problems}")
-        if body["ok"]:
-            self.assertEqual(status, 200, body)
-            self.assertGreater(body["event_id"], 0)
-            self.assertIn(body["call"]["state"], contract.STATE_RANK)
-            self.assertIn(body["call"]["direction"], contract.DIRECTIONS)
-        else:
-            code = body["error"]["code"]
-            self.assertIn(code, contract.ERROR_STATUS, body)
-            self.assertEqual(status, contract.ERROR_STATUS[code], body)
-            self.assertTrue(body["error"]["message"], body)
-            self.assertEqual("fields" in body["error"], code == "invalid_payload", body)
+        self.assertContract("route_ok" if body["ok"] else "route_error", body)
+        expected = 200 if body["ok"] else contract.ERROR_STATUS[body["error"]["code"]]
+        self.assertEqual(status, expected, body)
 
     def assertError(self, status, body, code, fields=None):
         """An error answer of `code`; for invalid_payload, `fields` names exactly the bad fields."""
@@ -401,8 +293,7 @@ class PbxHttpCase(HttpCase):
             self.assertEqual(set(body["error"]["fields"]), set(fields), body)
 
     def assertBusPayload(self, payload):
-        problems = bus_shape().problems(payload)
-        self.assertFalse(problems, f"bus payload {payload} differs from bus_call.json: {problems}")
+        self.assertContract("bus_call", payload)
 
     # ---- database helpers ---------------------------------------------------------------
 

@@ -11,6 +11,8 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..lib import originate
+from ..vendors.yeastar import protocol as yeastar
+from ..vendors.zadarma import protocol as zadarma
 from ..lib.text import has_control_chars
 from .fake_pbx import FakePbx, routed
 from .hostile_roles import HostileRolesCase
@@ -281,10 +283,10 @@ class TestHostileAdminOnlyFields(HostileAccessCase):
             "generic_http": ({"originate_url": "{url}/originate", "originate_body": '{"to": "{number}"}'},
                              routed({"/originate": (500, body)})),
             "zadarma": ({"originate_url": "{url}", "zadarma_api_key": "K", "zadarma_api_secret": "S"},
-                        routed({originate.ZADARMA_CALLBACK: (200, {"status": "error",
-                                                                   "message": HOSTILE_ANSWER})})),
+                        routed({zadarma.ZADARMA_CALLBACK: (200, {"status": "error",
+                                                                 "message": HOSTILE_ANSWER})})),
             "yeastar": ({"originate_url": "{url}", "yeastar_client_id": "C", "yeastar_client_secret": "S"},
-                        routed({f"{originate.YEASTAR_API}/get_token": (
+                        routed({f"{yeastar.YEASTAR_API}/get_token": (
                             200, {"errcode": 10004, "errmsg": HOSTILE_ANSWER})})),
         }
         for method, (settings, answer) in cases.items():

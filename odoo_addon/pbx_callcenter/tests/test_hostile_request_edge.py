@@ -12,7 +12,8 @@ from urllib.parse import urlencode, urlsplit
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from ..lib import contract, threecx
+from ..lib import contract
+from ..vendors.threecx import protocol as threecx
 from .hostile_roles import KINDS, HostileRolesCase
 
 #: A token of the right shape that names no connection.

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..lib import zadarma
+from ..vendors.zadarma import protocol as zadarma
 from .hostile_roles import HostileRolesCase
 from .test_zadarma import reference_signature
 

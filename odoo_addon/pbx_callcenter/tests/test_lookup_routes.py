@@ -7,8 +7,6 @@ from odoo.tests import tagged
 from ..lib import contract
 from .common import _DEFAULT, E164, NUMBER_FORMATS, PbxHttpCase, number_vals
 
-LOOKUP_KEYS = {"ok", "number", "e164", "found", "record", "caller_name", "company", "email",
-               "url", "owner", "blocked"}
 HOSTILE_NUMBERS = [
     "", "   ", "abc", "12", "1" * 65, "0" * 10000, "٠٩٨٩٤٦٤٣٤٤", "电话 0989464344",
     "0989464344' OR '1'='1", "0989464344; DROP TABLE res_partner", "<script>alert(1)</script>",
@@ -50,10 +48,9 @@ class ReadRouteCase(PbxHttpCase):
     def assertJsonError(self, response, code, fields=None):
         self.assertIn("application/json", response.headers.get("Content-Type", ""))
         body = response.json()
+        self.assertContract("route_error", body)
         self.assertEqual(response.status_code, contract.ERROR_STATUS[code], body)
-        self.assertEqual(body["ok"], False)
         self.assertEqual(body["error"]["code"], code, body)
-        self.assertTrue(body["error"]["message"])
         if fields is not None:
             self.assertEqual(set(body["error"]["fields"]), set(fields), body)
         return body
@@ -71,7 +68,7 @@ class TestLookupCaller(ReadRouteCase):
         partner = self.make_partner("Brandon Freeman", parent_id=company.id, phone="+84989464344",
                                     email="brandon@azure.example", user_id=self.salesperson.id)
         answer = self.lookup("0989464344")
-        self.assertEqual(set(answer), LOOKUP_KEYS)
+        self.assertContract("lookup_answer", answer)
         self.assertEqual(answer["record"], {"model": "res.partner", "id": partner.id,
                                             "name": partner.display_name})
         self.assertEqual((answer["found"], answer["e164"], answer["blocked"]), (True, E164, False))
@@ -101,7 +98,9 @@ class TestLookupCaller(ReadRouteCase):
 
     def test_an_owner_without_extension_has_a_null_extension(self):
         self.make_partner("Dora's Customer", phone="+84989464344", user_id=self.default_user.id)
-        self.assertEqual(self.lookup("0989464344")["owner"],
+        answer = self.lookup("0989464344")
+        self.assertContract("lookup_answer", answer)
+        self.assertEqual(answer["owner"],
                          {"user_id": self.default_user.id, "name": "Dora Default", "extension": None})
         self.make_lead("Unowned", phone="+84912345678", user_id=False)
         self.assertIsNone(self.lookup("0912345678")["owner"])
@@ -117,7 +116,7 @@ class TestLookupCaller(ReadRouteCase):
 
     def test_an_unknown_number_is_not_found(self):
         answer = self.lookup("0912 000 111")
-        self.assertEqual(set(answer), LOOKUP_KEYS)
+        self.assertContract("lookup_answer", answer)
         self.assertEqual(answer, dict(answer, found=False, record=None, caller_name="", company=None,
                                       email=None, url=None, owner=None, blocked=False))
         self.assertEqual((answer["number"], answer["e164"]), ("0912 000 111", "+84912000111"))
@@ -159,6 +158,7 @@ class TestLookupRoute(ReadRouteCase):
                 self.assertIn("application/json", response.headers["Content-Type"])
                 self.assertEqual(response.headers["Cache-Control"], "no-store")
                 self.assertEqual(response.json(), expected)
+                self.assertContract("lookup_answer", response.json())
                 self.assertEqual(response.json()["record"]["id"], partner.id)
 
     def test_a_form_post_and_a_query_post_are_read_like_a_get(self):

@@ -1,5 +1,5 @@
 """3CX: the routes its server-side CRM template calls, exercised over real HTTP with exactly the
-requests the shipped template makes (rendered from data/3cx/pbx_callcenter_3cx.xml with sample
+requests the shipped template makes (rendered from vendors/threecx/pbx_callcenter_3cx.xml with sample
 values), and the template's download from the connection form."""
 import json
 from datetime import datetime
@@ -8,8 +8,9 @@ from urllib.parse import urlencode
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..lib import contract, threecx
-from ..lib import threecx_template as tpl
+from ..lib import contract
+from ..vendors.threecx import protocol as threecx
+from . import threecx_replay as tpl
 from .common import _DEFAULT, E164, PbxHttpCase, entry_numbers, number_vals
 
 XML = tpl.read_template()

@@ -16,7 +16,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..lib import zadarma
+from ..vendors.zadarma import protocol as zadarma
 from .common import E164, PbxHttpCase, load_fixture
 from .fake_pbx import FakePbx, routed
 

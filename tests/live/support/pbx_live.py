@@ -1,8 +1,8 @@
 """Shared by the live tests (tests/live/test_live_*.py), which scripts/test_all.sh runs (tier 3).
 
 Not a test itself: test_all.sh runs tests/live/*.py only, never this folder. A test imports it
-with `sys.path.insert(0, <tests/live/support>)`; it adds scripts/ (odoo_prefork) and the module's
-pure-Python lib/ (contract constants) to the path too.
+with `sys.path.insert(0, <tests/live/support>)`; it adds scripts/ (odoo_prefork, odoo_env) and
+the module's pure-Python lib/ (contract constants) to the path too.
 
 What is here: the environment test_all.sh sets, one-line-per-test reporting and the closing
 `N passed, N failed`, JSON-RPC as admin, a raw HTTP client (any bytes, any header, a timeout on
@@ -33,15 +33,9 @@ sys.path.insert(0, os.path.join(REPO, "odoo_addon", "pbx_callcenter"))
 from lib import contract, status  # noqa: E402  (the module's pure-Python lib, no odoo)
 import odoo_prefork  # noqa: E402
 from odoo_prefork import PreforkServer, die_with_parent  # noqa: E402,F401 (re-exported)
+from odoo_env import odoo_env  # noqa: E402
 
-URL = os.environ.get("PBX_ODOO_URL", "http://127.0.0.1:8069").rstrip("/")
-DB = os.environ.get("PBX_ODOO_DB", "")
-LOGIN = os.environ.get("PBX_ODOO_LOGIN", "admin")
-PASSWORD = os.environ.get("PBX_ODOO_PASSWORD", "admin")
-VERSION = os.environ.get("PBX_ODOO_VERSION", "?")
-SRC = os.environ.get("PBX_ODOO_SRC", "")
-ADDONS = os.environ.get("PBX_ODOO_ADDONS_PATH", "")
-PYTHON = os.environ.get("PBX_ODOO_PYTHON", "/usr/bin/python3")
+URL, DB, LOGIN, PASSWORD, VERSION, SRC, ADDONS, PYTHON = odoo_env("http://127.0.0.1:8069", "?")
 
 REQUEST_TIMEOUT = 90        # seconds, every HTTP request unless told otherwise
 SERVER_START_TIMEOUT = 180  # seconds, an extra server answering /web/login

@@ -2,7 +2,7 @@
 // newest first. A later notification of the same call updates its card in place, never moving
 // its state backwards (ringing/dialing < answered < ended/missed/busy/failed).
 import type { BusCall } from "../schemas/bus_call";
-import type { CallState } from "../schemas/call";
+import { FINAL_RANK, STATE_RANK, type CallState } from "../schemas/call";
 
 // -----------------------------------------------------------------------------
 // Types
@@ -30,22 +30,12 @@ export const MAX_CARDS = 5;
 // States
 // -----------------------------------------------------------------------------
 
-const STATE_RANK: Readonly<Record<CallState, number>> = {
-    ringing: 0,
-    dialing: 0,
-    answered: 1,
-    ended: 2,
-    missed: 2,
-    busy: 2,
-    failed: 2,
-};
-
 export function stateRank(state: CallState): number {
     return STATE_RANK[state];
 }
 
 export function isFinal(state: CallState): boolean {
-    return STATE_RANK[state] === 2;
+    return STATE_RANK[state] === FINAL_RANK;
 }
 
 // -----------------------------------------------------------------------------

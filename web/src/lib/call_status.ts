@@ -5,7 +5,8 @@
 // Types
 // -----------------------------------------------------------------------------
 
-export type CallOutcome = "answered" | "missed" | "busy" | "failed";
+export const CALL_OUTCOMES = ["answered", "missed", "busy", "failed"] as const;
+export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 
 // -----------------------------------------------------------------------------
 // Dispositions

@@ -1,5 +1,7 @@
 // Bus notification `pbx_callcenter/call`: the caller popup, sent to the bound user's partner
-// on call_in / init and on every later state change of the call.
+// on call_in / init and on every later state change of the call. Rules between fields are written
+// as alternative objects (no refinement), so the JSON Schema the build writes for the Python side
+// (contracts/) holds them.
 import * as z from "./zod";
 import { callDirectionSchema, callerModelSchema, callStateSchema, recordIdSchema } from "./call";
 
@@ -38,33 +40,41 @@ export const busLastCallSchema = z.object({
 // Payload
 // -----------------------------------------------------------------------------
 
-export const busCallSchema = z
-    .object({
-        call_id: recordIdSchema,
-        callid: z.string().check(z.minLength(1)),
-        connection_id: recordIdSchema,
-        state: callStateSchema,
-        direction: callDirectionSchema,
-        phone: z.string().check(z.minLength(1)),
-        phone_e164: z.nullable(z.string().check(z.regex(E164, "E.164, e.g. +84989464344"))),
-        extension: z.string().check(z.minLength(1)),
-        known: z.boolean(),
-        auto_created: z.boolean(),
-        blocked: z.boolean(),
-        caller: z.nullable(busCallerSchema),
-        opportunities: z.array(busOpportunitySchema),
-        last_calls: z.array(busLastCallSchema),
-        open_in_new_tab: z.boolean(),
-        notes: z.string(),
-    })
-    .check(
-        z.refine((payload) => (payload.caller !== null) === (payload.known || payload.auto_created), {
-            path: ["caller"],
-            message: "caller is set exactly when the number is known or was auto-created",
-        })
-    );
+/** The bus notification type the popup service subscribes to. */
+export const BUS_CALL_TYPE = "pbx_callcenter/call";
+
+const payload = {
+    call_id: recordIdSchema,
+    callid: z.string().check(z.minLength(1)),
+    connection_id: recordIdSchema,
+    state: callStateSchema,
+    direction: callDirectionSchema,
+    phone: z.string().check(z.minLength(1)),
+    phone_e164: z.nullable(z.string().check(z.regex(E164, "E.164, e.g. +84989464344"))),
+    extension: z.string().check(z.minLength(1)),
+    known: z.boolean(),
+    auto_created: z.boolean(),
+    blocked: z.boolean(),
+    caller: z.nullable(busCallerSchema),
+    opportunities: z.array(busOpportunitySchema),
+    last_calls: z.array(busLastCallSchema),
+    open_in_new_tab: z.boolean(),
+    notes: z.string(),
+};
+
+/** One object type: the alternatives below differ only in which values go together. */
+export type BusCall = { -readonly [K in keyof typeof payload]: z.infer<(typeof payload)[K]> };
+
+/** `caller` is set exactly when the number is known or was auto-created. Discriminated unions, so
+ * that an issue names its field, as with one object. */
+export const busCallSchema: z.ZodMiniType<BusCall> = z.discriminatedUnion("known", [
+    z.object({ ...payload, known: z.literal(true), caller: busCallerSchema }),
+    z.discriminatedUnion("auto_created", [
+        z.object({ ...payload, known: z.literal(false), auto_created: z.literal(true), caller: busCallerSchema }),
+        z.object({ ...payload, known: z.literal(false), auto_created: z.literal(false), caller: z.null() }),
+    ]),
+]);
 
 export type BusCaller = z.infer<typeof busCallerSchema>;
 export type BusOpportunity = z.infer<typeof busOpportunitySchema>;
 export type BusLastCall = z.infer<typeof busLastCallSchema>;
-export type BusCall = z.infer<typeof busCallSchema>;

@@ -1,5 +1,6 @@
 // Result of the click-to-dial RPC `res.users.pbx_dial(number, prefix_label?)`: one object with
-// every key present, whatever the status (Python twin: check_dial_result in lib/originate.py).
+// every key present, whatever the status. Its rules are written as one object per status (no
+// refinement), so the JSON Schema the build writes for the Python side (contracts/) holds them all.
 import * as z from "./zod";
 
 // -----------------------------------------------------------------------------
@@ -19,59 +20,47 @@ export const dialErrorCodeSchema = z.enum([
 ]);
 
 const DIALABLE = /^[0-9*#]+$/;
-const LINK_SCHEMES = ["tel", "sip", "sips", "callto"];
+export const LINK_SCHEMES = ["tel", "sip", "sips", "callto"] as const;
 
-/** A dial code offered by *ask*; the empty pair is "no prefix". */
-export const dialChoiceSchema = z
-    .strictObject({
-        label: z.string(),
-        prefix: z.union([z.string().check(z.regex(DIALABLE)), z.literal("")]),
-    })
-    .check(
-        z.refine((choice) => (choice.label === "") === (choice.prefix === ""), {
-            message: "only the no-prefix choice has an empty label or prefix",
-        })
-    );
+/** `tel:`, `sip:`, `sips:` or `callto:` in any case, spelled without a regex flag (JSON Schema has none). */
+const LINK_URL = new RegExp(
+    `^(?:${LINK_SCHEMES.map((scheme) => [...scheme].map((c) => `[${c}${c.toUpperCase()}]`).join("")).join("|")}):`
+);
+
+/** A dial code offered by *ask*: a label and its prefix, or the empty pair ("no prefix"). */
+export const dialChoiceSchema = z.union([
+    z.strictObject({ label: z.literal(""), prefix: z.literal("") }),
+    z.strictObject({ label: z.string().check(z.minLength(1)), prefix: z.string().check(z.regex(DIALABLE)) }),
+]);
 
 export type DialChoice = z.infer<typeof dialChoiceSchema>;
 
-const text = z.nullable(z.string().check(z.minLength(1)));
+const text = z.string().check(z.minLength(1));
+const noChoices = z.array(dialChoiceSchema).check(z.maxLength(0));
 
 // -----------------------------------------------------------------------------
 // Result
 // -----------------------------------------------------------------------------
 
-export const dialResultSchema = z
-    .strictObject({
-        status: dialStatusSchema,
-        code: z.nullable(dialErrorCodeSchema),
-        message: z.string(),
-        extension: text,
-        number: text,
-        url: text,
-        choices: z.array(dialChoiceSchema),
-    })
-    .check(z.superRefine((result, ctx) => {
-        const problem = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
-        if ((result.status === "error") !== (result.code !== null)) {
-            problem("code", "an error, and only an error, has a code");
-        }
-        if (result.status === "error" && !result.message) {
-            problem("message", "an error has a message");
-        }
-        if (result.status === "ok" && (result.extension === null || result.number === null)) {
-            problem("number", "ok names the extension and the number dialled");
-        }
-        if ((result.status === "ask") !== result.choices.length > 0) {
-            problem("choices", "ask, and only ask, has choices");
-        }
-        if ((result.status === "link") !== (result.url !== null)) {
-            problem("url", "link, and only link, has a url");
-        }
-        if (result.url !== null && !LINK_SCHEMES.includes(result.url.split(":", 1)[0].toLowerCase())) {
-            problem("url", "a link is tel:, sip:, sips: or callto:");
-        }
-    }));
+/** What a result holds unless its status says otherwise (an override keeps its key's place). */
+const base = {
+    code: z.null(),
+    message: z.string(),
+    extension: z.nullable(text),
+    number: z.nullable(text),
+    url: z.null(),
+    choices: noChoices,
+};
+
+export const dialResultSchema = z.discriminatedUnion("status", [
+    /** The PBX accepted: it names the extension and the number dialled. */
+    z.strictObject({ status: z.literal("ok"), ...base, extension: text, number: text }),
+    /** Show the choices, then call again with the chosen label. */
+    z.strictObject({ status: z.literal("ask"), ...base, choices: z.array(dialChoiceSchema).check(z.minLength(1)) }),
+    /** Follow the link (a softphone or IP phone app). */
+    z.strictObject({ status: z.literal("link"), ...base, url: z.string().check(z.regex(LINK_URL)) }),
+    z.strictObject({ status: z.literal("error"), ...base, code: dialErrorCodeSchema, message: text }),
+]);
 
 export type DialResult = z.infer<typeof dialResultSchema>;
 export type DialErrorCode = z.infer<typeof dialErrorCodeSchema>;

@@ -1,5 +1,6 @@
 // Results of the pbx.extension.binding RPC methods (the extension binding screen).
-// Python twin: lib/extension_binding.check_result; shared cases: tests/fixtures/extension_binding.json.
+// The build writes their JSON Schemas for the Python side (contracts/binding_*.schema.json); the
+// rules between ids (refinements below) are checked by zod only. Cases: tests/fixtures/extension_binding.json.
 import * as z from "./zod";
 import { recordIdSchema } from "./call";
 

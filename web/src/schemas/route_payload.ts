@@ -25,7 +25,8 @@ const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 const WEB_URL = /^https?:\/\/([^/?#]*)([^?#]*)/i;
 const MAX_SECONDS = 604800; // one week
 
-const DIRECTION_ALIASES: Readonly<Record<string, CallDirection>> = {
+/** What `direction` may say (lower-cased, trimmed), and the direction each one means. */
+export const DIRECTION_ALIASES: Readonly<Record<string, CallDirection>> = {
     in: "in",
     inbound: "in",
     out: "out",
@@ -43,12 +44,13 @@ function identifier(maxLength: number) {
         .pipe(z.string().min(1, "required").max(maxLength));
 }
 
-/** Optional fields: null and blank strings (form fields left empty) count as absent. */
+/** Null and blank strings (form fields left empty): an absent optional field. */
+const absent = z.union([z.null(), z.string().regex(/^\s*$/)]).transform(() => undefined);
+
+/** Optional fields: absent, or `schema`. Written as a union, not a preprocess, so the JSON Schema
+ * of the payload (contracts/, io "input") accepts what counts as absent. */
 function optional<T extends z.ZodType>(schema: T) {
-    return z.preprocess(
-        (value) => (value === null || (typeof value === "string" && !value.trim()) ? undefined : value),
-        schema.optional()
-    );
+    return z.union([absent, schema]).optional();
 }
 
 /** Whether a path has a `..` segment, also percent-encoded or behind backslashes. */

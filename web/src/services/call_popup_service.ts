@@ -15,14 +15,14 @@ import {
 import { recordUrl } from "../odoo/compat";
 import { _t } from "../odoo/l10n";
 import type { ActionService, BusService, NotificationService, OrmService, ServiceDescriptor } from "../odoo/types";
-import { busCallSchema } from "../schemas/bus_call";
+import { BUS_CALL_TYPE, busCallSchema } from "../schemas/bus_call";
 import * as z from "../schemas/zod";
 
 // -----------------------------------------------------------------------------
 // Names
 // -----------------------------------------------------------------------------
 
-export const CALL_NOTIFICATION = "pbx_callcenter/call";
+export const CALL_NOTIFICATION = BUS_CALL_TYPE;
 export const CALL_POPUP_SERVICE = "pbx_callcenter.call_popup";
 const CALL_MODEL = "pbx.call";
 

@@ -45,6 +45,43 @@ const INBOUND_ANSWERED = events(
     { calldate: "2024-11-20 17:55:02", duration: 65, billsec: 57, status: "ANSWERED", direction: "in" }
 );
 
+/** More flows: each transcript gives its call's two events (see `events`). */
+const FLOWS: { title: string; transcript: string; call: Call; end: Record<string, unknown> }[] = [
+    {
+        title: "an unanswered call sent to voicemail is NO ANSWER: the voicemail Cdr does not count as an answer",
+        transcript: "inbound_no_answer_voicemail.txt",
+        call: { route: "call_in", phone: "0912345678", extension: "102", callid: "1732100400.101" },
+        end: { calldate: "2024-11-20 18:00:00", duration: 55, billsec: 0, status: "NO ANSWER", direction: "in" },
+    },
+    {
+        title: "a busy extension without Cdr is BUSY, from DialStatus",
+        transcript: "inbound_busy_no_cdr.txt",
+        call: { route: "call_in", phone: "+842838234567", extension: "103", callid: "1732100700.110" },
+        end: { calldate: "2024-11-20T11:05:00Z", duration: 4, billsec: 0, status: "BUSY", direction: "in" },
+    },
+    {
+        title: "an outbound call gives init with the dialled number and call_out with the recording",
+        transcript: "outbound_answered_recording.txt",
+        call: { route: "init", phone: "0989464344", extension: "101", callid: "1732101300.120" },
+        end: {
+            calldate: "2024-11-20 18:15:00", duration: 107, billsec: 95, status: "ANSWERED", direction: "out",
+            recordingfile: "2024/11/20/out-0989464344-101-20241120-181500-1732101300.120.wav",
+        },
+    },
+    {
+        title: "a ring group ignores Local/ channels: one call_in, and the call_out names who answered",
+        transcript: "ring_group_no_cdr.txt",
+        call: { route: "call_in", phone: "0977123456", extension: "101", answeredBy: "102", callid: "1732102000.140" },
+        end: { calldate: "2024-11-20T11:26:40Z", duration: 36, billsec: 30, status: "ANSWERED", direction: "in" },
+    },
+    {
+        title: "an originated call is outbound: ringing the agent's own phone is neither a call_in nor an answer",
+        transcript: "click_to_dial_no_answer.txt",
+        call: { route: "init", phone: "0989464344", extension: "101", callid: "1732103000.160" },
+        end: { calldate: "2024-11-20 18:43:20", duration: 36, billsec: 0, status: "NO ANSWER", direction: "out" },
+    },
+];
+
 describe("AMI transcripts to canonical events", () => {
     test("an answered inbound call gives call_in at the ring and call_out from the Cdr", async () => {
         expect(await play("inbound_answered.txt")).toEqual(INBOUND_ANSWERED);
@@ -76,52 +113,8 @@ describe("AMI transcripts to canonical events", () => {
         30_000
     );
 
-    test("an unanswered call sent to voicemail is NO ANSWER: the voicemail Cdr does not count as an answer", async () => {
-        expect(await play("inbound_no_answer_voicemail.txt")).toEqual(
-            events(
-                { route: "call_in", phone: "0912345678", extension: "102", callid: "1732100400.101" },
-                { calldate: "2024-11-20 18:00:00", duration: 55, billsec: 0, status: "NO ANSWER", direction: "in" }
-            )
-        );
-    });
-
-    test("a busy extension without Cdr is BUSY, from DialStatus", async () => {
-        expect(await play("inbound_busy_no_cdr.txt")).toEqual(
-            events(
-                { route: "call_in", phone: "+842838234567", extension: "103", callid: "1732100700.110" },
-                { calldate: "2024-11-20T11:05:00Z", duration: 4, billsec: 0, status: "BUSY", direction: "in" }
-            )
-        );
-    });
-
-    test("an outbound call gives init with the dialled number and call_out with the recording", async () => {
-        expect(await play("outbound_answered_recording.txt")).toEqual(
-            events(
-                { route: "init", phone: "0989464344", extension: "101", callid: "1732101300.120" },
-                {
-                    calldate: "2024-11-20 18:15:00", duration: 107, billsec: 95, status: "ANSWERED", direction: "out",
-                    recordingfile: "2024/11/20/out-0989464344-101-20241120-181500-1732101300.120.wav",
-                }
-            )
-        );
-    });
-
-    test("a ring group ignores Local/ channels: one call_in, and the call_out names who answered", async () => {
-        expect(await play("ring_group_no_cdr.txt")).toEqual(
-            events(
-                { route: "call_in", phone: "0977123456", extension: "101", answeredBy: "102", callid: "1732102000.140" },
-                { calldate: "2024-11-20T11:26:40Z", duration: 36, billsec: 30, status: "ANSWERED", direction: "in" }
-            )
-        );
-    });
-
-    test("an originated call is outbound: ringing the agent's own phone is neither a call_in nor an answer", async () => {
-        expect(await play("click_to_dial_no_answer.txt")).toEqual(
-            events(
-                { route: "init", phone: "0989464344", extension: "101", callid: "1732103000.160" },
-                { calldate: "2024-11-20 18:43:20", duration: 36, billsec: 0, status: "NO ANSWER", direction: "out" }
-            )
-        );
+    test.each(FLOWS.map((flow) => [flow.title, flow] as const))("%s", async (_title, { transcript, call, end }) => {
+        expect(await play(transcript)).toEqual(events(call, end));
     });
 
     test("garbage lines between and inside messages are ignored", async () => {

@@ -7,7 +7,7 @@ import {
     copiedFile,
     copiedOutputs,
     extraAssetProblems,
-    TOURS_ASSET,
+    TOURS,
 } from "../../../scripts/build_lib.mjs";
 
 function tree(files: Record<string, string>): string {
@@ -69,7 +69,7 @@ describe("manifest assets of tours and copies", () => {
 
     test("tours must be in the test assets exactly when they are built", () => {
         expect(extraAssetProblems({ assets: {} }, { hasTours: true, copiedExtensions: [] })).toHaveLength(1);
-        const assets = { "web.assets_tests": [TOURS_ASSET] };
+        const assets = { "web.assets_tests": [TOURS.asset] };
         expect(extraAssetProblems({ assets }, { hasTours: true, copiedExtensions: [] })).toEqual([]);
         expect(extraAssetProblems({ assets }, { hasTours: false, copiedExtensions: [] })).toHaveLength(1);
     });

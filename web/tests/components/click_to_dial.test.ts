@@ -1,11 +1,11 @@
 // @vitest-environment jsdom
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { beforeEach, describe, expect, test, vi } from "vitest";
 import { ClickToDial } from "../../src/components/click_to_dial/click_to_dial";
 import type { DialResult } from "../../src/schemas/dial_result";
 import type { Fixture, FixtureCase } from "../fixtures";
-import { click, mountComponent, nextRender, type Mounted } from "../helpers/mount";
+import { $, $$, click, mountedPerTest, nextRender } from "../helpers/mount";
 import { translatedTerms } from "../odoo_stubs/translation";
 
 // -----------------------------------------------------------------------------
@@ -54,24 +54,14 @@ class FakeServer {
 }
 
 let server: FakeServer;
-let mounted: Mounted<ClickToDial> | null = null;
+const mounted = mountedPerTest<ClickToDial>();
 
 async function mount(): Promise<HTMLElement> {
-    mounted = await mountComponent(ClickToDial, { props: { number: NUMBER }, env: { services: server.services } });
-    return mounted.target;
+    return (await mounted.mount(ClickToDial, { props: { number: NUMBER }, env: { services: server.services } })).target;
 }
-
-const $ = (root: HTMLElement, selector: string) => root.querySelector<HTMLElement>(selector);
-const $$ = (root: HTMLElement, selector: string) => [...root.querySelectorAll<HTMLElement>(selector)];
 
 beforeEach(() => {
     server = new FakeServer();
-});
-
-afterEach(() => {
-    mounted?.destroy();
-    mounted = null;
-    vi.restoreAllMocks();
 });
 
 // -----------------------------------------------------------------------------
@@ -201,7 +191,7 @@ describe("click to dial", () => {
         const button = $(root, ".o_pbx_callcenter_dial_button");
         await click(button);
         expect(button?.hasAttribute("disabled")).toBe(true);
-        await mounted?.component.dial(null);
+        await mounted.current?.component.dial(null);
         answer(result("ok with a prefix"));
         await nextRender();
         expect(server.calls).toHaveLength(1);

@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { beforeEach, describe, expect, test, vi } from "vitest";
 import { ExtensionBinding } from "../../src/components/extension_binding/extension_binding";
 import type { BindingData } from "../../src/schemas/extension_binding";
 import type { FixtureCase } from "../fixtures";
-import { click, mountComponent, nextRender, type Mounted } from "../helpers/mount";
+import { $, $$, click, mountedPerTest, nextRender } from "../helpers/mount";
 import { readFixture } from "../helpers/repo";
 
 // -----------------------------------------------------------------------------
@@ -48,16 +48,13 @@ class FakeServer {
 }
 
 let server: FakeServer;
-let mounted: Mounted<ExtensionBinding> | null = null;
+const mounted = mountedPerTest<ExtensionBinding>();
 
 async function mount(): Promise<HTMLElement> {
-    mounted = await mountComponent(ExtensionBinding, { env: { services: server.services } });
+    const { target } = await mounted.mount(ExtensionBinding, { env: { services: server.services } });
     await nextRender();
-    return mounted.target;
+    return target;
 }
-
-const $ = (root: HTMLElement, selector: string) => root.querySelector<HTMLElement>(selector);
-const $$ = (root: HTMLElement, selector: string) => [...root.querySelectorAll<HTMLElement>(selector)];
 
 function picker(root: HTMLElement, login: string, connectionId: number): HTMLSelectElement {
     const select = $(root, `tr[data-login='${login}'] select[data-connection-id='${connectionId}']`);
@@ -77,12 +74,6 @@ async function choose(select: HTMLSelectElement, value: string): Promise<void> {
 
 beforeEach(() => {
     server = new FakeServer();
-});
-
-afterEach(() => {
-    mounted?.destroy();
-    mounted = null;
-    vi.restoreAllMocks();
 });
 
 // -----------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { App, type Component } from "@odoo/owl";
+import { afterEach, vi } from "vitest";
 import { REPO as REPO_ROOT } from "./repo";
 
 // -----------------------------------------------------------------------------
@@ -46,10 +47,15 @@ export interface Mounted<C> {
 /** Any component class (its props type aside): what `new App(...)` accepts. */
 type ComponentClass<C> = new (...args: never[]) => C;
 
+export interface MountOptions {
+    props?: Record<string, unknown>;
+    env?: Record<string, unknown>;
+}
+
 /** Mounts `Component` in a fresh <div> of document.body, with `{ test: true }`. */
 export async function mountComponent<C extends Component>(
     ComponentClass: ComponentClass<C>,
-    options: { props?: Record<string, unknown>; env?: Record<string, unknown> } = {}
+    options: MountOptions = {}
 ): Promise<Mounted<C>> {
     const target = document.createElement("div");
     document.body.appendChild(target);
@@ -71,6 +77,34 @@ export async function mountComponent<C extends Component>(
         },
     };
 }
+
+/**
+ * For a test file's top level: `mount` mounts a component for the running test, `current` is
+ * the last one; after each test it is destroyed and the vi mocks are restored.
+ */
+export function mountedPerTest<C extends Component>() {
+    let current: Mounted<C> | null = null;
+    afterEach(() => {
+        current?.destroy();
+        current = null;
+        vi.restoreAllMocks();
+    });
+    return {
+        async mount(ComponentClass: ComponentClass<C>, options: MountOptions): Promise<Mounted<C>> {
+            current = await mountComponent(ComponentClass, options);
+            return current;
+        },
+        get current(): Mounted<C> | null {
+            return current;
+        },
+    };
+}
+
+/** The first element under `root` matching `selector`, or null. */
+export const $ = (root: HTMLElement, selector: string) => root.querySelector<HTMLElement>(selector);
+
+/** Every element under `root` matching `selector`. */
+export const $$ = (root: HTMLElement, selector: string) => [...root.querySelectorAll<HTMLElement>(selector)];
 
 /** Lets OWL render what changed (two animation frames' worth of microtasks and timers). */
 export async function nextRender(): Promise<void> {

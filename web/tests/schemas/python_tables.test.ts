@@ -1,43 +1,48 @@
-// The tables both sides keep, read from the Python module (odoo_addon/pbx_callcenter/lib, run with
-// /usr/bin/python3 as scripts/test_all.sh does) and compared with the TypeScript ones, so that
-// neither side can change one alone: call states and their ranks, directions, error codes and
-// their HTTP statuses, PBX dispositions and the state each one ends a call in.
+// The tables both sides share have one source, the TypeScript exports gathered in
+// web/src/schemas/contracts.ts. The build writes them to contracts/tables.json, which the Python
+// lib reads. Here: the committed tables.json is what the TypeScript exports say, and what the
+// Python module holds at runtime (run with /usr/bin/python3, as scripts/test_all.sh does) is
+// what the TypeScript exports say, so a table edited on one side alone fails.
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
+import { CONTRACTS_DIR } from "../../../scripts/build_lib.mjs";
 import { stateRank } from "../../src/lib/call_stack";
-import { DISPOSITIONS, finalState, type CallOutcome } from "../../src/lib/call_status";
-import { CALL_DIRECTIONS, CALL_STATES } from "../../src/schemas/call";
-import { ERROR_STATUS, routeErrorCodeSchema } from "../../src/schemas/route_response";
+import { finalState, type CallOutcome } from "../../src/lib/call_status";
+import { CALL_STATES } from "../../src/schemas/call";
+import { CONTRACT_TABLES } from "../../src/schemas/contracts";
+import { routeErrorCodeSchema } from "../../src/schemas/route_response";
 import { REPO_ROOT } from "../fixtures";
 
 // -----------------------------------------------------------------------------
-// The Python side
+// The committed file and the Python side
 // -----------------------------------------------------------------------------
 
-interface PythonTables {
-    state_rank: Record<string, number>;
-    directions: string[];
-    error_status: Record<string, number>;
-    status_aliases: Record<string, string>;
-    final_state: Record<string, string>;
-}
+const committed: Record<string, unknown> = JSON.parse(
+    readFileSync(`${REPO_ROOT}${CONTRACTS_DIR}/tables.json`, "utf8")
+);
 
 const PYTHON = process.env.ODOO_PYTHON ?? "/usr/bin/python3";
 
 const DUMP = `
 import json, sys
 sys.path.insert(0, sys.argv[1])
-from lib import contract, status
+from lib import contract, extension_binding, payload, status
 print(json.dumps({
+    "call_states": list(status.STATE_RANK),
     "state_rank": status.STATE_RANK,
-    "directions": contract.DIRECTIONS,
+    "final_rank": status.FINAL_RANK,
+    "directions": list(contract.DIRECTIONS),
+    "direction_aliases": payload._DIRECTIONS,
     "error_status": contract.ERROR_STATUS,
     "status_aliases": status.STATUS_ALIASES,
     "final_state": {s: status.final_state(s) for s in status.STATUSES},
+    "bus_call_type": contract.BUS_TYPE,
+    "user_kinds": list(extension_binding.USER_KINDS),
 }))
 `;
 
-const python: PythonTables = JSON.parse(
+const python: Record<string, unknown> = JSON.parse(
     execFileSync(PYTHON, ["-c", DUMP, `${REPO_ROOT}odoo_addon/pbx_callcenter`], { encoding: "utf8" })
 );
 
@@ -45,27 +50,22 @@ const python: PythonTables = JSON.parse(
 // Comparisons
 // -----------------------------------------------------------------------------
 
-describe("python and typescript tables", () => {
-    test("the same call states with the same ranks", () => {
-        expect(Object.fromEntries(CALL_STATES.map((state) => [state, stateRank(state)]))).toEqual(python.state_rank);
+describe("shared tables", () => {
+    test("the committed tables.json holds the tables the typescript exports", () => {
+        const { $comment, ...tables } = committed;
+        expect($comment).toMatch(/^GENERATED from web\/src\/.* by scripts\/build\.mjs \(npm run build\); do not edit\.$/);
+        expect(tables, "run `npm run build`").toEqual(JSON.parse(JSON.stringify(CONTRACT_TABLES)));
     });
 
-    test("the same directions", () => {
-        expect([...CALL_DIRECTIONS]).toEqual(python.directions);
+    test("the tables agree with the functions that use them", () => {
+        expect(CONTRACT_TABLES.state_rank).toEqual(Object.fromEntries(CALL_STATES.map((s) => [s, stateRank(s)])));
+        expect(new Set(routeErrorCodeSchema.options)).toEqual(new Set(Object.keys(CONTRACT_TABLES.error_status)));
+        const outcomes = Object.keys(CONTRACT_TABLES.final_state) as CallOutcome[];
+        expect(new Set(outcomes)).toEqual(new Set(Object.values(CONTRACT_TABLES.status_aliases)));
+        expect(CONTRACT_TABLES.final_state).toEqual(Object.fromEntries(outcomes.map((o) => [o, finalState(o)])));
     });
 
-    test("the same error codes with the same http statuses", () => {
-        expect(new Set(routeErrorCodeSchema.options)).toEqual(new Set(Object.keys(python.error_status)));
-        expect(ERROR_STATUS).toEqual(python.error_status);
-    });
-
-    test("the same pbx dispositions with the same outcomes", () => {
-        expect(DISPOSITIONS).toEqual(python.status_aliases);
-    });
-
-    test("each outcome ends a call in the same state", () => {
-        const outcomes = Object.keys(python.final_state) as CallOutcome[];
-        expect(new Set(outcomes)).toEqual(new Set(Object.values(DISPOSITIONS)));
-        expect(Object.fromEntries(outcomes.map((outcome) => [outcome, finalState(outcome)]))).toEqual(python.final_state);
+    test.each(Object.keys(python))("the python lib holds the same %s", (name) => {
+        expect(python[name]).toEqual(JSON.parse(JSON.stringify(CONTRACT_TABLES[name as keyof typeof CONTRACT_TABLES])));
     });
 });

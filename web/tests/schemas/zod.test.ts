@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { busCallSchema } from "../../src/schemas/bus_call";
+import { busOpportunitySchema } from "../../src/schemas/bus_call";
 import { dialResultSchema } from "../../src/schemas/dial_result";
 import * as z from "../../src/schemas/zod";
 
@@ -8,19 +8,20 @@ import * as z from "../../src/schemas/zod";
 
 describe("zod/mini messages", () => {
     test("issues read in English, as with full zod", () => {
-        const parsed = busCallSchema.safeParse({ call_id: "7" });
+        const parsed = busOpportunitySchema.safeParse({ id: "7" });
         expect(parsed.success).toBe(false);
         expect(parsed.error?.issues[0]).toMatchObject({
-            path: ["call_id"],
+            path: ["id"],
             message: "Invalid input: expected number, received string",
         });
     });
 
     test("a prettified error names each field and what was expected", () => {
-        const parsed = dialResultSchema.safeParse({ status: "maybe" });
+        const parsed = dialResultSchema.safeParse({ status: "error", code: "maybe" });
         expect(parsed.success).toBe(false);
         const text = z.prettifyError(parsed.error!);
-        expect(text).toContain('✖ Invalid option: expected one of "ok"|"ask"|"link"|"error"\n  → at status');
+        expect(text).toContain('✖ Invalid option: expected one of "no_extension"|"disabled"|');
+        expect(text).toContain('|"refused"\n  → at code');
         expect(text).toContain("✖ Invalid input: expected array, received undefined\n  → at choices");
     });
 });

@@ -1,5 +1,5 @@
 /** @odoo-module **/
-// GENERATED from web/src by scripts/build.mjs — do not edit. esbuild 0.28.2, sha256:842c1e0b79bbae371d5ab313343d009776246d2a362441d05d410b0fe477103d
+// GENERATED from web/src by scripts/build.mjs — do not edit. esbuild 0.28.2, sha256:47ecebe46fa4c5be9185e8f42220109a2fa05745af48aaedad588015e574b621
 var __defProp = Object.defineProperty;
 var __export = (target, all) => {
   for (var name in all)
@@ -15,130 +15,6 @@ import { patch } from "@web/core/utils/patch";
 
 // web/src/services/call_popup_service.ts
 import { reactive } from "@odoo/owl";
-
-// web/src/lib/call_stack.ts
-var STATE_RANK = {
-  ringing: 0,
-  dialing: 0,
-  answered: 1,
-  ended: 2,
-  missed: 2,
-  busy: 2,
-  failed: 2
-};
-function stateRank(state) {
-  return STATE_RANK[state];
-}
-function isFinal(state) {
-  return STATE_RANK[state] === 2;
-}
-function merge(card, call, now) {
-  let keepState = stateRank(call.state) < stateRank(card.call.state);
-  return {
-    ...card,
-    call: keepState ? { ...call, state: card.call.state } : call,
-    updatedAt: now,
-    // What the user is typing wins over the server's copy until it is saved.
-    notes: card.notesDirty ? card.notes : call.notes
-  };
-}
-function trim(stack) {
-  for (; stack.length > 5; ) {
-    let index = -1;
-    for (let i = stack.length - 1; i >= 0; i--)
-      if (isFinal(stack[i].call.state)) {
-        index = i;
-        break;
-      }
-    stack.splice(index === -1 ? stack.length - 1 : index, 1);
-  }
-  return stack;
-}
-function receiveCall(stack, call, now) {
-  let index = stack.findIndex((card2) => card2.call.call_id === call.call_id);
-  if (call.blocked)
-    return index === -1 ? stack : dismissCall(stack, call.call_id);
-  if (index !== -1) {
-    let next = [...stack];
-    return next[index] = merge(stack[index], call, now), next;
-  }
-  let card = {
-    call,
-    receivedAt: now,
-    updatedAt: now,
-    notes: call.notes,
-    notesDirty: !1,
-    busy: !1
-  };
-  return trim([card, ...stack]);
-}
-function dismissCall(stack, callId) {
-  return stack.filter((card) => card.call.call_id !== callId);
-}
-function editNotes(stack, callId, notes) {
-  return update(stack, callId, (card) => ({ ...card, notes, notesDirty: notes !== card.call.notes }));
-}
-function notesSaved(stack, callId, notes) {
-  return update(stack, callId, (card) => ({
-    ...card,
-    call: { ...card.call, notes },
-    notesDirty: card.notes !== notes
-  }));
-}
-function setBusy(stack, callId, busy) {
-  return update(stack, callId, (card) => ({ ...card, busy }));
-}
-function findCard(stack, callId) {
-  return stack.find((card) => card.call.call_id === callId);
-}
-function update(stack, callId, change) {
-  let index = stack.findIndex((card) => card.call.call_id === callId);
-  if (index === -1)
-    return stack;
-  let next = [...stack];
-  return next[index] = change(stack[index]), next;
-}
-
-// web/src/odoo/compat.ts
-import { session } from "@web/session";
-function odooModule(name) {
-  return (typeof odoo > "u" ? void 0 : odoo?.loader)?.modules.get(name);
-}
-function odooMajorVersion() {
-  let first = session.server_version_info?.[0];
-  if (typeof first == "number")
-    return first;
-  let match = typeof first == "string" ? /(\d+)/.exec(first) : null;
-  return match ? Number(match[1]) : 0;
-}
-function listViewType() {
-  return odooMajorVersion() >= 18 ? "list" : "tree";
-}
-function recordUrl(model, id) {
-  return odooMajorVersion() >= 18 ? `/odoo/${model.includes(".") ? model : `m-${model}`}/${id}` : `/web#id=${id}&model=${encodeURIComponent(model)}&view_type=form`;
-}
-function getRpc() {
-  let v18 = odooModule("@web/core/network/rpc");
-  if (v18?.rpc)
-    return v18.rpc;
-  let v17 = odooModule("@web/core/network/rpc_service");
-  if (v17?.jsonrpc)
-    return v17.jsonrpc;
-  throw new Error("pbx_callcenter: neither @web/core/network/rpc (18) nor rpc_service (17) is loaded");
-}
-var rpc = (route, params, settings) => getRpc()(route, params, settings);
-function getUser(env) {
-  let v18 = odooModule("@web/core/user");
-  if (v18?.user)
-    return v18.user;
-  let v17 = env.services.user;
-  if (v17)
-    return v17;
-  throw new Error("pbx_callcenter: neither @web/core/user (18) nor the user service (17) is available");
-}
-
-// web/src/odoo/l10n.ts
-import { _t } from "@web/core/l10n/translation";
 
 // node_modules/zod/v4/core/util.js
 function getEnumValues(entries) {
@@ -177,6 +53,10 @@ function assignProp(target, prop, value) {
     enumerable: !0,
     configurable: !0
   });
+}
+function rawShape(def) {
+  let desc = Object.getOwnPropertyDescriptor(def, "shape");
+  return desc?.get ? desc.get.raw : desc?.value;
 }
 var captureStackTrace = "captureStackTrace" in Error ? Error.captureStackTrace : (..._args) => {
 };
@@ -581,15 +461,15 @@ function datetime(args) {
   return new RegExp(`^${dateSource}T(?:${timeRegex})$`);
 }
 var anyString = /^[\s\S]{0,}$/;
-var number = /^-?\d+(?:\.\d+)?$/, boolean = /^(?:true|false)$/i;
+var number = /^-?\d+(?:\.\d+)?$/, boolean = /^(?:true|false)$/i, _null = /^null$/i;
 
 // node_modules/zod/v4/core/checks.js
 var $ZodCheck = /* @__PURE__ */ $constructor("$ZodCheck", (inst, def) => {
   var _a2;
   inst._zod ?? (inst._zod = {}), inst._zod.def = def, (_a2 = inst._zod).onattach ?? (_a2.onattach = []);
 });
-var _whenHasLength = (payload) => {
-  let val = payload.value;
+var _whenHasLength = (payload2) => {
+  let val = payload2.value;
   return !nullish(val) && val.length !== void 0;
 }, numericOriginMap = {
   number: "number",
@@ -599,12 +479,12 @@ var _whenHasLength = (payload) => {
 var $ZodCheckGreaterThan = /* @__PURE__ */ $constructor("$ZodCheckGreaterThan", (inst, def) => {
   $ZodCheck.init(inst, def);
   let origin = numericOriginMap[typeof def.value];
-  inst._zod.check = (payload) => {
-    (def.inclusive ? payload.value >= def.value : payload.value > def.value) || payload.issues.push({
-      origin: numericOriginMap[typeof payload.value] ?? origin,
+  inst._zod.check = (payload2) => {
+    (def.inclusive ? payload2.value >= def.value : payload2.value > def.value) || payload2.issues.push({
+      origin: numericOriginMap[typeof payload2.value] ?? origin,
       code: "too_small",
       minimum: typeof def.value == "object" ? def.value.getTime() : def.value,
-      input: payload.value,
+      input: payload2.value,
       inclusive: def.inclusive,
       inst,
       continue: !def.abort
@@ -614,11 +494,11 @@ var $ZodCheckGreaterThan = /* @__PURE__ */ $constructor("$ZodCheckGreaterThan", 
 var $ZodCheckNumberFormat = /* @__PURE__ */ $constructor("$ZodCheckNumberFormat", (inst, def) => {
   $ZodCheck.init(inst, def), def.format = def.format || "float64";
   let isInt = def.format?.includes("int"), origin = isInt ? "int" : "number", [minimum, maximum] = NUMBER_FORMAT_RANGES[def.format];
-  inst._zod.check = (payload) => {
-    let input = payload.value;
+  inst._zod.check = (payload2) => {
+    let input = payload2.value;
     if (isInt) {
       if (!Number.isInteger(input)) {
-        payload.issues.push({
+        payload2.issues.push({
           expected: origin,
           format: def.format,
           code: "invalid_type",
@@ -629,7 +509,7 @@ var $ZodCheckNumberFormat = /* @__PURE__ */ $constructor("$ZodCheckNumberFormat"
         return;
       }
       if (!Number.isSafeInteger(input)) {
-        input > 0 ? payload.issues.push({
+        input > 0 ? payload2.issues.push({
           input,
           code: "too_big",
           maximum: Number.MAX_SAFE_INTEGER,
@@ -638,7 +518,7 @@ var $ZodCheckNumberFormat = /* @__PURE__ */ $constructor("$ZodCheckNumberFormat"
           origin,
           inclusive: !0,
           continue: !def.abort
-        }) : payload.issues.push({
+        }) : payload2.issues.push({
           input,
           code: "too_small",
           minimum: Number.MIN_SAFE_INTEGER,
@@ -651,7 +531,7 @@ var $ZodCheckNumberFormat = /* @__PURE__ */ $constructor("$ZodCheckNumberFormat"
         return;
       }
     }
-    input < minimum && payload.issues.push({
+    input < minimum && payload2.issues.push({
       origin: "number",
       input,
       code: "too_small",
@@ -659,7 +539,7 @@ var $ZodCheckNumberFormat = /* @__PURE__ */ $constructor("$ZodCheckNumberFormat"
       inclusive: !0,
       inst,
       continue: !def.abort
-    }), input > maximum && payload.issues.push({
+    }), input > maximum && payload2.issues.push({
       origin: "number",
       input,
       code: "too_big",
@@ -670,14 +550,31 @@ var $ZodCheckNumberFormat = /* @__PURE__ */ $constructor("$ZodCheckNumberFormat"
     });
   };
 });
-var $ZodCheckMinLength = /* @__PURE__ */ $constructor("$ZodCheckMinLength", (inst, def) => {
+var $ZodCheckMaxLength = /* @__PURE__ */ $constructor("$ZodCheckMaxLength", (inst, def) => {
   var _a2;
-  $ZodCheck.init(inst, def), (_a2 = inst._zod.def).when ?? (_a2.when = _whenHasLength), inst._zod.check = (payload) => {
-    let input = payload.value, units = input.length;
+  $ZodCheck.init(inst, def), (_a2 = inst._zod.def).when ?? (_a2.when = _whenHasLength), inst._zod.check = (payload2) => {
+    let input = payload2.value, units = input.length;
+    if ((typeof input == "string" && units > def.maximum ? codePointLength(input) : units) <= def.maximum)
+      return;
+    let origin = getLengthableOrigin(input);
+    payload2.issues.push({
+      origin,
+      code: "too_big",
+      maximum: def.maximum,
+      inclusive: !0,
+      input,
+      inst,
+      continue: !def.abort
+    });
+  };
+}), $ZodCheckMinLength = /* @__PURE__ */ $constructor("$ZodCheckMinLength", (inst, def) => {
+  var _a2;
+  $ZodCheck.init(inst, def), (_a2 = inst._zod.def).when ?? (_a2.when = _whenHasLength), inst._zod.check = (payload2) => {
+    let input = payload2.value, units = input.length;
     if ((typeof input == "string" && units >= def.minimum && units < def.minimum * 2 ? codePointLength(input) : units) >= def.minimum)
       return;
     let origin = getLengthableOrigin(input);
-    payload.issues.push({
+    payload2.issues.push({
       origin,
       code: "too_small",
       minimum: def.minimum,
@@ -690,12 +587,12 @@ var $ZodCheckMinLength = /* @__PURE__ */ $constructor("$ZodCheckMinLength", (ins
 });
 var $ZodCheckStringFormat = /* @__PURE__ */ $constructor("$ZodCheckStringFormat", (inst, def) => {
   var _a2, _b;
-  $ZodCheck.init(inst, def), def.pattern ? (_a2 = inst._zod).check ?? (_a2.check = (payload) => {
-    def.pattern.lastIndex = 0, !def.pattern.test(payload.value) && payload.issues.push({
+  $ZodCheck.init(inst, def), def.pattern ? (_a2 = inst._zod).check ?? (_a2.check = (payload2) => {
+    def.pattern.lastIndex = 0, !def.pattern.test(payload2.value) && payload2.issues.push({
       origin: "string",
       code: "invalid_format",
       format: def.format,
-      input: payload.value,
+      input: payload2.value,
       ...def.pattern ? { pattern: def.pattern.toString() } : {},
       inst,
       continue: !def.abort
@@ -703,12 +600,12 @@ var $ZodCheckStringFormat = /* @__PURE__ */ $constructor("$ZodCheckStringFormat"
   }) : (_b = inst._zod).check ?? (_b.check = () => {
   });
 }), $ZodCheckRegex = /* @__PURE__ */ $constructor("$ZodCheckRegex", (inst, def) => {
-  $ZodCheckStringFormat.init(inst, def), inst._zod.check = (payload) => {
-    def.pattern.lastIndex = 0, !def.pattern.test(payload.value) && payload.issues.push({
+  $ZodCheckStringFormat.init(inst, def), inst._zod.check = (payload2) => {
+    def.pattern.lastIndex = 0, !def.pattern.test(payload2.value) && payload2.issues.push({
       origin: "string",
       code: "invalid_format",
       format: "regex",
-      input: payload.value,
+      input: payload2.value,
       pattern: def.pattern.toString(),
       inst,
       continue: !def.abort
@@ -736,34 +633,34 @@ var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
       inst._zod.run = inst._zod.parse;
     });
   else {
-    let runChecks = (payload, checks2, ctx) => {
-      if (payload.memo)
-        return payload;
-      let isAborted = aborted(payload), asyncResult;
+    let runChecks = (payload2, checks2, ctx) => {
+      if (payload2.memo)
+        return payload2;
+      let isAborted = aborted(payload2), asyncResult;
       for (let ch of checks2) {
         if (ch._zod.def.when) {
-          if (explicitlyAborted(payload) || !ch._zod.def.when(payload))
+          if (explicitlyAborted(payload2) || !ch._zod.def.when(payload2))
             continue;
         } else if (isAborted)
           continue;
-        let currLen = payload.issues.length, _ = ch._zod.check(payload);
+        let currLen = payload2.issues.length, _ = ch._zod.check(payload2);
         if (_ instanceof Promise && ctx?.async === !1)
           throw new $ZodAsyncError();
         if (asyncResult || _ instanceof Promise)
           asyncResult = (asyncResult ?? Promise.resolve()).then(async () => {
-            await _, payload.issues.length !== currLen && (attachSchema(payload.issues, currLen, inst), isAborted || (isAborted = aborted(payload, currLen)));
+            await _, payload2.issues.length !== currLen && (attachSchema(payload2.issues, currLen, inst), isAborted || (isAborted = aborted(payload2, currLen)));
           });
         else {
-          if (payload.issues.length === currLen)
+          if (payload2.issues.length === currLen)
             continue;
-          attachSchema(payload.issues, currLen, inst), isAborted || (isAborted = aborted(payload, currLen));
+          attachSchema(payload2.issues, currLen, inst), isAborted || (isAborted = aborted(payload2, currLen));
         }
       }
-      return asyncResult ? asyncResult.then(() => payload) : payload;
-    }, handleCanaryResult = (canary, payload, ctx) => {
+      return asyncResult ? asyncResult.then(() => payload2) : payload2;
+    }, handleCanaryResult = (canary, payload2, ctx) => {
       if (aborted(canary))
         return canary.aborted = !0, canary;
-      let checkResult = runChecks(payload, checks, ctx);
+      let checkResult = runChecks(payload2, checks, ctx);
       if (checkResult instanceof Promise) {
         if (ctx.async === !1)
           throw new $ZodAsyncError();
@@ -771,14 +668,14 @@ var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
       }
       return inst._zod.parse(checkResult, ctx);
     };
-    inst._zod.run = (payload, ctx) => {
+    inst._zod.run = (payload2, ctx) => {
       if (ctx.skipChecks)
-        return inst._zod.parse(payload, ctx);
+        return inst._zod.parse(payload2, ctx);
       if (ctx.direction === "backward") {
-        let canary = inst._zod.parse({ value: payload.value, issues: [] }, { ...ctx, skipChecks: !0 });
-        return canary instanceof Promise ? canary.then((canary2) => handleCanaryResult(canary2, payload, ctx)) : handleCanaryResult(canary, payload, ctx);
+        let canary = inst._zod.parse({ value: payload2.value, issues: [] }, { ...ctx, skipChecks: !0 });
+        return canary instanceof Promise ? canary.then((canary2) => handleCanaryResult(canary2, payload2, ctx)) : handleCanaryResult(canary, payload2, ctx);
       }
-      let result = inst._zod.parse(payload, ctx);
+      let result = inst._zod.parse(payload2, ctx);
       if (result instanceof Promise) {
         if (ctx.async === !1)
           throw new $ZodAsyncError();
@@ -817,18 +714,18 @@ function standardProps(inst) {
   };
 }
 var $ZodString = /* @__PURE__ */ $constructor("$ZodString", (inst, def) => {
-  $ZodType.init(inst, def), inst._zod.pattern = def.pattern ?? anyString, inst._zod.parse = (payload, _) => {
+  $ZodType.init(inst, def), inst._zod.pattern = def.pattern ?? anyString, inst._zod.parse = (payload2, _) => {
     if (def.coerce)
       try {
-        payload.value = String(payload.value);
+        payload2.value = String(payload2.value);
       } catch {
       }
-    return typeof payload.value == "string" || payload.issues.push({
+    return typeof payload2.value == "string" || payload2.issues.push({
       expected: "string",
       code: "invalid_type",
-      input: payload.value,
+      input: payload2.value,
       inst
-    }), payload;
+    }), payload2;
   };
 }), $ZodStringFormat = /* @__PURE__ */ $constructor("$ZodStringFormat", (inst, def) => {
   $ZodCheckStringFormat.init(inst, def), $ZodString.init(inst, def);
@@ -843,65 +740,76 @@ var $ZodISODateTime = /* @__PURE__ */ $constructor("$ZodISODateTime", (inst, def
   def.pattern ?? (def.pattern = duration), $ZodStringFormat.init(inst, def);
 });
 var $ZodNumber = /* @__PURE__ */ $constructor("$ZodNumber", (inst, def) => {
-  $ZodType.init(inst, def), inst._zod.pattern = number, inst._zod.parse = (payload, _ctx) => {
+  $ZodType.init(inst, def), inst._zod.pattern = number, inst._zod.parse = (payload2, _ctx) => {
     if (def.coerce)
       try {
-        payload.value = Number(payload.value);
+        payload2.value = Number(payload2.value);
       } catch {
       }
-    let input = payload.value;
+    let input = payload2.value;
     if (typeof input == "number" && !Number.isNaN(input) && Number.isFinite(input))
-      return payload;
+      return payload2;
     let received = typeof input == "number" ? Number.isNaN(input) ? "NaN" : Number.isFinite(input) ? void 0 : String(input) : void 0;
-    return payload.issues.push({
+    return payload2.issues.push({
       expected: "number",
       code: "invalid_type",
       input,
       inst,
       ...received ? { received } : {}
-    }), payload;
+    }), payload2;
   };
 }), $ZodNumberFormat = /* @__PURE__ */ $constructor("$ZodNumberFormat", (inst, def) => {
   $ZodCheckNumberFormat.init(inst, def), $ZodNumber.init(inst, def);
 }), $ZodBoolean = /* @__PURE__ */ $constructor("$ZodBoolean", (inst, def) => {
-  $ZodType.init(inst, def), inst._zod.pattern = boolean, inst._zod.parse = (payload, _ctx) => {
+  $ZodType.init(inst, def), inst._zod.pattern = boolean, inst._zod.parse = (payload2, _ctx) => {
     if (def.coerce)
       try {
-        payload.value = !!payload.value;
+        payload2.value = !!payload2.value;
       } catch {
       }
-    let input = payload.value;
-    return typeof input == "boolean" || payload.issues.push({
+    let input = payload2.value;
+    return typeof input == "boolean" || payload2.issues.push({
       expected: "boolean",
       code: "invalid_type",
       input,
       inst
-    }), payload;
+    }), payload2;
+  };
+});
+var $ZodNull = /* @__PURE__ */ $constructor("$ZodNull", (inst, def) => {
+  $ZodType.init(inst, def), inst._zod.pattern = _null, inst._zod.values = /* @__PURE__ */ new Set([null]), inst._zod.parse = (payload2, _ctx) => {
+    let input = payload2.value;
+    return input === null || payload2.issues.push({
+      expected: "null",
+      code: "invalid_type",
+      input,
+      inst
+    }), payload2;
   };
 });
 var $ZodNever = /* @__PURE__ */ $constructor("$ZodNever", (inst, def) => {
-  $ZodType.init(inst, def), inst._zod.parse = (payload, _ctx) => (payload.issues.push({
+  $ZodType.init(inst, def), inst._zod.parse = (payload2, _ctx) => (payload2.issues.push({
     expected: "never",
     code: "invalid_type",
-    input: payload.value,
+    input: payload2.value,
     inst
-  }), payload);
+  }), payload2);
 });
 function capSize(inst, size) {
   let caps = sizeCaps(inst._zod.def.checks);
   if (!caps.length)
     return;
   let cap = Math.min(...caps.map((c) => c[0])), parse2 = inst._zod.parse;
-  inst._zod.parse = (payload, ctx) => {
-    let n = size(payload.value);
+  inst._zod.parse = (payload2, ctx) => {
+    let n = size(payload2.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
       for (let [max, ch] of sizeCaps(inst._zod.def.checks))
-        if (n > max && ch._zod.def.when(payload)) {
-          let start = payload.issues.length;
-          return ch._zod.check(payload), payload.issues[start].continue = !1, attachSchema(payload.issues, start, inst), payload;
+        if (n > max && ch._zod.def.when(payload2)) {
+          let start = payload2.issues.length;
+          return ch._zod.check(payload2), payload2.issues[start].continue = !1, attachSchema(payload2.issues, start, inst), payload2;
         }
     }
-    return parse2(payload, ctx);
+    return parse2(payload2, ctx);
   };
 }
 var arraySize = (input) => Array.isArray(input) ? input.length : -1;
@@ -911,16 +819,16 @@ function handleArrayResult(result, final, index) {
 var $ZodArray = /* @__PURE__ */ $constructor("$ZodArray", (inst, def) => {
   $ZodType.init(inst, def);
   let memo = globalConfig.memoizer;
-  memo?.attach(inst), inst._zod.parse = (payload, ctx) => {
-    let input = payload.value;
+  memo?.attach(inst), inst._zod.parse = (payload2, ctx) => {
+    let input = payload2.value;
     if (!Array.isArray(input))
-      return payload.issues.push({
+      return payload2.issues.push({
         expected: "array",
         code: "invalid_type",
         input,
         inst
-      }), payload;
-    payload.value = memo ? memo.alloc(inst, payload, Array(input.length), ctx) : Array(input.length);
+      }), payload2;
+    payload2.value = memo ? memo.alloc(inst, payload2, Array(input.length), ctx) : Array(input.length);
     let proms = [], abortEarly = ctx?.abortEarly;
     for (let i = 0; i < input.length; i++) {
       let item = input[i], result = def.element._zod.run({
@@ -928,11 +836,11 @@ var $ZodArray = /* @__PURE__ */ $constructor("$ZodArray", (inst, def) => {
         issues: []
       }, ctx);
       if (result instanceof Promise)
-        proms.push(result.then((result2) => handleArrayResult(result2, payload, i)));
-      else if (handleArrayResult(result, payload, i), abortEarly && result.issues.length !== 0 && aborted(result))
+        proms.push(result.then((result2) => handleArrayResult(result2, payload2, i)));
+      else if (handleArrayResult(result, payload2, i), abortEarly && result.issues.length !== 0 && aborted(result))
         break;
     }
-    return proms.length ? Promise.all(proms).then(() => payload) : payload;
+    return proms.length ? Promise.all(proms).then(() => payload2) : payload2;
   }, capSize(inst, arraySize);
 });
 function handlePropertyResult(result, final, key, input, optin, optout) {
@@ -972,13 +880,13 @@ function normalizeDef(def) {
     optionalKeys: new Set(okeys)
   };
 }
-function handleCatchall(proms, input, payload, ctx, def, inst, abortEarly) {
+function handleCatchall(proms, input, payload2, ctx, def, inst, abortEarly) {
   let unrecognized = [], keySet = def.keySet, _catchall = def.catchall._zod, t = _catchall.def.type, optin = _catchall.optin, optout = _catchall.optout, seen = 0;
   for (let key in input) {
-    if (abortEarly && payload.issues.length !== seen) {
-      if (aborted(payload, seen))
+    if (abortEarly && payload2.issues.length !== seen) {
+      if (aborted(payload2, seen))
         break;
-      seen = payload.issues.length;
+      seen = payload2.issues.length;
     }
     if (keySet.has(key))
       continue;
@@ -991,16 +899,16 @@ function handleCatchall(proms, input, payload, ctx, def, inst, abortEarly) {
       continue;
     }
     let r = _catchall.run({ value: input[key], issues: [] }, ctx);
-    r instanceof Promise ? proms.push(r.then((r2) => handlePropertyResult(r2, payload, key, input, optin, optout))) : handlePropertyResult(r, payload, key, input, optin, optout);
+    r instanceof Promise ? proms.push(r.then((r2) => handlePropertyResult(r2, payload2, key, input, optin, optout))) : handlePropertyResult(r, payload2, key, input, optin, optout);
   }
-  return unrecognized.length && payload.issues.push({
+  return unrecognized.length && payload2.issues.push({
     code: "unrecognized_keys",
     keys: unrecognized,
     input,
     inst,
     // Describes the shape of the input, not the validity of the parsed value, so it never aborts. The parse still fails; the schema's own checks just get to run first, and an enclosing intersection can reconcile the key against a sibling operand.
     continue: !0
-  }), proms.length ? Promise.all(proms).then(() => payload) : payload;
+  }), proms.length ? Promise.all(proms).then(() => payload2) : payload2;
 }
 var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   $ZodType.init(inst, def);
@@ -1027,30 +935,30 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     return propValues;
   });
   let isObject2 = isObject, catchall = def.catchall, value, memo = globalConfig.memoizer;
-  memo?.attach(inst), inst._zod.parse = (payload, ctx) => {
+  memo?.attach(inst), inst._zod.parse = (payload2, ctx) => {
     value ?? (value = _normalized.value);
-    let input = payload.value;
+    let input = payload2.value;
     if (!isObject2(input))
-      return payload.issues.push({
+      return payload2.issues.push({
         expected: "object",
         code: "invalid_type",
         input,
         inst
-      }), payload;
-    payload.value = memo ? memo.alloc(inst, payload, {}, ctx) : {};
-    let proms = [], shape = value.shape, abortEarly = ctx?.abortEarly, seen = payload.issues.length;
+      }), payload2;
+    payload2.value = memo ? memo.alloc(inst, payload2, {}, ctx) : {};
+    let proms = [], shape = value.shape, abortEarly = ctx?.abortEarly, seen = payload2.issues.length;
     for (let key of value.allKeys) {
-      if (abortEarly && payload.issues.length !== seen) {
-        if (aborted(payload, seen))
+      if (abortEarly && payload2.issues.length !== seen) {
+        if (aborted(payload2, seen))
           break;
-        seen = payload.issues.length;
+        seen = payload2.issues.length;
       }
       if (key === "__proto__")
         continue;
       let el = shape[key], optin = el._zod.optin, optout = el._zod.optout, r = el._zod.run({ value: input[key], issues: [] }, ctx);
-      r instanceof Promise ? proms.push(r.then((r2) => handlePropertyResult(r2, payload, key, input, optin, optout))) : handlePropertyResult(r, payload, key, input, optin, optout);
+      r instanceof Promise ? proms.push(r.then((r2) => handlePropertyResult(r2, payload2, key, input, optin, optout))) : handlePropertyResult(r, payload2, key, input, optin, optout);
     }
-    return catchall ? handleCatchall(proms, input, payload, ctx, _normalized.value, inst, abortEarly === !0) : proms.length ? Promise.all(proms).then(() => payload) : payload;
+    return catchall ? handleCatchall(proms, input, payload2, ctx, _normalized.value, inst, abortEarly === !0) : proms.length ? Promise.all(proms).then(() => payload2) : payload2;
   };
 });
 function handleUnionResults(results, final, inst, ctx) {
@@ -1076,13 +984,13 @@ var $ZodUnion = /* @__PURE__ */ $constructor("$ZodUnion", (inst, def) => {
     }
   });
   let first = def.options.length === 1 ? def.options[0]._zod.run : null;
-  inst._zod.parse = (payload, ctx) => {
+  inst._zod.parse = (payload2, ctx) => {
     if (first)
-      return first(payload, ctx);
+      return first(payload2, ctx);
     let async = !1, results = [];
     for (let option of def.options) {
       let result = option._zod.run({
-        value: payload.value,
+        value: payload2.value,
         issues: []
       }, ctx);
       if (result instanceof Promise)
@@ -1093,24 +1001,85 @@ var $ZodUnion = /* @__PURE__ */ $constructor("$ZodUnion", (inst, def) => {
         results.push(result);
       }
     }
-    return async ? Promise.all(results).then((results2) => handleUnionResults(results2, payload, inst, ctx)) : handleUnionResults(results, payload, inst, ctx);
+    return async ? Promise.all(results).then((results2) => handleUnionResults(results2, payload2, inst, ctx)) : handleUnionResults(results, payload2, inst, ctx);
+  };
+});
+function discriminatorMap(def) {
+  let map = /* @__PURE__ */ new Map();
+  for (let option of def.options) {
+    let values = option._zod.propValues?.[def.discriminator];
+    if (!values || values.size === 0)
+      throw new Error(`Invalid discriminated union option at index "${def.options.indexOf(option)}"`);
+    for (let value of values)
+      if (map.has(value)) {
+        if (value !== void 0)
+          throw new Error(`Duplicate discriminator value "${String(value)}"`);
+        map.set(value, null);
+      } else
+        map.set(value, option);
+  }
+  return map;
+}
+var $ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("$ZodDiscriminatedUnion", (inst, def) => {
+  def.inclusive = !1, $ZodUnion.init(inst, def);
+  let _super = inst._zod.parse;
+  defineLazyInternal(inst, "propValues", (zod) => {
+    let propValues = {}, undefinedCount = 0;
+    for (let option of zod.def.options) {
+      let pv = option._zod.propValues;
+      if (!pv || Object.keys(pv).length === 0)
+        throw new Error(`Invalid discriminated union option at index "${zod.def.options.indexOf(option)}"`);
+      pv[zod.def.discriminator]?.has(void 0) && undefinedCount++;
+      for (let [k, v] of Object.entries(pv)) {
+        Object.prototype.hasOwnProperty.call(propValues, k) || assignProp(propValues, k, /* @__PURE__ */ new Set());
+        for (let val of v)
+          propValues[k].add(val);
+      }
+    }
+    return !zod.def.unionFallback && undefinedCount > 1 && propValues[zod.def.discriminator]?.delete(void 0), propValues;
+  }), def.options.forEach((option, i) => {
+    let propShape = rawShape(option._zod.def);
+    if (propShape && !Object.prototype.hasOwnProperty.call(propShape, def.discriminator))
+      throw new Error(`Invalid discriminated union option at index "${i}"`);
+  });
+  let disc = cached(() => discriminatorMap(def));
+  inst._zod.parse = (payload2, ctx) => {
+    let input = payload2.value;
+    if (!isObject(input))
+      return payload2.issues.push({
+        code: "invalid_type",
+        expected: "object",
+        input,
+        inst
+      }), payload2;
+    let value = input?.[def.discriminator], opt = disc.value.get(value);
+    return opt && (value !== void 0 || ctx.direction !== "backward") ? opt._zod.run(payload2, ctx) : def.unionFallback || ctx.direction === "backward" ? _super(payload2, ctx) : (payload2.issues.push({
+      code: "invalid_union",
+      errors: [],
+      note: "No matching discriminator",
+      discriminator: def.discriminator,
+      options: Array.from(disc.value.keys()).filter((value2) => disc.value.get(value2) !== null),
+      input,
+      path: [def.discriminator],
+      inst
+    }), payload2);
   };
 });
 var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
   $ZodType.init(inst, def);
   let memo = globalConfig.memoizer;
-  memo?.attach(inst), inst._zod.parse = (payload, ctx) => {
-    let input = payload.value;
+  memo?.attach(inst), inst._zod.parse = (payload2, ctx) => {
+    let input = payload2.value;
     if (!isPlainObject(input))
-      return payload.issues.push({
+      return payload2.issues.push({
         expected: "record",
         code: "invalid_type",
         input,
         inst
-      }), payload;
+      }), payload2;
     let proms = [], values = def.keyType._zod.values;
     if (values && !def.partial) {
-      payload.value = memo ? memo.alloc(inst, payload, {}, ctx) : {};
+      payload2.value = memo ? memo.alloc(inst, payload2, {}, ctx) : {};
       let recordKeys = /* @__PURE__ */ new Set();
       for (let key of values)
         if (typeof key == "string" || typeof key == "number" || typeof key == "symbol") {
@@ -1120,7 +1089,7 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
           if (keyResult instanceof Promise)
             throw new Error("Async schemas not supported in object keys currently");
           if (keyResult.issues.length) {
-            payload.issues.push({
+            payload2.issues.push({
               code: "invalid_key",
               origin: "record",
               issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config())),
@@ -1135,8 +1104,8 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
             continue;
           let result = def.valueType._zod.run({ value: input[key], issues: [] }, ctx);
           result instanceof Promise ? proms.push(result.then((result2) => {
-            result2.issues.length && payload.issues.push(...prefixIssues(key, result2.issues)), payload.value[outKey] = result2.value;
-          })) : (result.issues.length && payload.issues.push(...prefixIssues(key, result.issues)), payload.value[outKey] = result.value);
+            result2.issues.length && payload2.issues.push(...prefixIssues(key, result2.issues)), payload2.value[outKey] = result2.value;
+          })) : (result.issues.length && payload2.issues.push(...prefixIssues(key, result.issues)), payload2.value[outKey] = result.value);
         }
       let unrecognized;
       for (let key in input)
@@ -1144,10 +1113,10 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
           if (def.mode === "loose") {
             if (key === "__proto__")
               continue;
-            payload.value[key] = input[key];
+            payload2.value[key] = input[key];
           } else
             unrecognized = unrecognized ?? [], unrecognized.push(key);
-      unrecognized && unrecognized.length > 0 && payload.issues.push({
+      unrecognized && unrecognized.length > 0 && payload2.issues.push({
         code: "unrecognized_keys",
         input,
         inst,
@@ -1155,7 +1124,7 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
         continue: !0
       });
     } else {
-      payload.value = memo ? memo.alloc(inst, payload, {}, ctx) : {};
+      payload2.value = memo ? memo.alloc(inst, payload2, {}, ctx) : {};
       let unrecognized;
       for (let key of Reflect.ownKeys(input)) {
         if (key === "__proto__" || !Object.prototype.propertyIsEnumerable.call(input, key))
@@ -1170,7 +1139,7 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
           retryResult.issues.length === 0 && (keyResult = retryResult);
         }
         if (keyResult.issues.length) {
-          def.mode === "loose" ? payload.value[key] = input[key] : values ? (unrecognized = unrecognized ?? [], unrecognized.push(key)) : payload.issues.push({
+          def.mode === "loose" ? payload2.value[key] = input[key] : values ? (unrecognized = unrecognized ?? [], unrecognized.push(key)) : payload2.issues.push({
             code: "invalid_key",
             origin: "record",
             issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config())),
@@ -1185,10 +1154,10 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
           continue;
         let result = def.valueType._zod.run({ value: input[key], issues: [] }, ctx);
         result instanceof Promise ? proms.push(result.then((result2) => {
-          result2.issues.length && payload.issues.push(...prefixIssues(key, result2.issues)), payload.value[outKey] = result2.value;
-        })) : (result.issues.length && payload.issues.push(...prefixIssues(key, result.issues)), payload.value[outKey] = result.value);
+          result2.issues.length && payload2.issues.push(...prefixIssues(key, result2.issues)), payload2.value[outKey] = result2.value;
+        })) : (result.issues.length && payload2.issues.push(...prefixIssues(key, result.issues)), payload2.value[outKey] = result.value);
       }
-      unrecognized && unrecognized.length > 0 && payload.issues.push({
+      unrecognized && unrecognized.length > 0 && payload2.issues.push({
         code: "unrecognized_keys",
         input,
         inst,
@@ -1196,7 +1165,7 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
         continue: !0
       });
     }
-    return proms.length ? Promise.all(proms).then(() => payload) : payload;
+    return proms.length ? Promise.all(proms).then(() => payload2) : payload2;
   };
 });
 var $ZodEnum = /* @__PURE__ */ $constructor("$ZodEnum", (inst, def) => {
@@ -1205,14 +1174,14 @@ var $ZodEnum = /* @__PURE__ */ $constructor("$ZodEnum", (inst, def) => {
   inst._zod.values = valuesSet, defineLazyInternal(inst, "pattern", (zod) => {
     let patternValues = getEnumValues(zod.def.entries).filter((k) => propertyKeyTypes.has(typeof k));
     return new RegExp(patternValues.length ? `^(${patternValues.map((o) => escapeRegex(o.toString())).join("|")})$` : "^[^\\s\\S]$");
-  }), inst._zod.parse = (payload, _ctx) => {
-    let input = payload.value;
-    return valuesSet.has(input) || payload.issues.push({
+  }), inst._zod.parse = (payload2, _ctx) => {
+    let input = payload2.value;
+    return valuesSet.has(input) || payload2.issues.push({
       code: "invalid_value",
       values,
       input,
       inst
-    }), payload;
+    }), payload2;
   };
 }), $ZodLiteral = /* @__PURE__ */ $constructor("$ZodLiteral", (inst, def) => {
   $ZodType.init(inst, def);
@@ -1220,31 +1189,31 @@ var $ZodEnum = /* @__PURE__ */ $constructor("$ZodEnum", (inst, def) => {
   inst._zod.values = values, defineLazyInternal(inst, "pattern", (zod) => {
     let vals = zod.def.values;
     return new RegExp(vals.length ? `^(${vals.map((o) => typeof o == "string" ? escapeRegex(o) : o ? escapeRegex(o.toString()) : String(o)).join("|")})$` : "^[^\\s\\S]$");
-  }), inst._zod.parse = (payload, _ctx) => {
-    let input = payload.value;
-    return values.has(input) || payload.issues.push({
+  }), inst._zod.parse = (payload2, _ctx) => {
+    let input = payload2.value;
+    return values.has(input) || payload2.issues.push({
       code: "invalid_value",
       values: def.values,
       input,
       inst
-    }), payload;
+    }), payload2;
   };
 });
 var $ZodNullable = /* @__PURE__ */ $constructor("$ZodNullable", (inst, def) => {
   $ZodType.init(inst, def), defineLazyInternal(inst, "optin", (zod) => zod.def.innerType._zod.optin), defineLazyInternal(inst, "optout", (zod) => zod.def.innerType._zod.optout), defineLazyInternal(inst, "pattern", (zod) => {
     let pattern = zod.def.innerType._zod.pattern;
     return pattern ? new RegExp(`^(${cleanRegex(pattern.source)}|null)$`) : void 0;
-  }), defineLazyInternal(inst, "values", (zod) => zod.def.innerType._zod.values ? /* @__PURE__ */ new Set([...zod.def.innerType._zod.values, null]) : void 0), inst._zod.parse = (payload, ctx) => payload.value === null ? payload : def.innerType._zod.run(payload, ctx);
+  }), defineLazyInternal(inst, "values", (zod) => zod.def.innerType._zod.values ? /* @__PURE__ */ new Set([...zod.def.innerType._zod.values, null]) : void 0), inst._zod.parse = (payload2, ctx) => payload2.value === null ? payload2 : def.innerType._zod.run(payload2, ctx);
 });
 var $ZodCustom = /* @__PURE__ */ $constructor("$ZodCustom", (inst, def) => {
-  $ZodCheck.init(inst, def), $ZodType.init(inst, def), inst._zod.parse = (payload, _) => payload, inst._zod.check = (payload) => {
-    let input = payload.value, r = def.fn(input);
+  $ZodCheck.init(inst, def), $ZodType.init(inst, def), inst._zod.parse = (payload2, _) => payload2, inst._zod.check = (payload2) => {
+    let input = payload2.value, r = def.fn(input);
     if (r instanceof Promise)
-      return r.then((r2) => handleRefineResult(r2, payload, input, inst));
-    handleRefineResult(r, payload, input, inst);
+      return r.then((r2) => handleRefineResult(r2, payload2, input, inst));
+    handleRefineResult(r, payload2, input, inst);
   };
 });
-function handleRefineResult(result, payload, input, inst) {
+function handleRefineResult(result, payload2, input, inst) {
   if (!result) {
     let _iss = {
       code: "custom",
@@ -1256,7 +1225,7 @@ function handleRefineResult(result, payload, input, inst) {
       continue: !inst._zod.def.abort
       // params: inst._zod.def.params,
     };
-    inst._zod.def.params && (_iss.params = inst._zod.def.params), payload.issues.push(issue(_iss));
+    inst._zod.def.params && (_iss.params = inst._zod.def.params), payload2.issues.push(issue(_iss));
   }
 }
 
@@ -1430,6 +1399,13 @@ function _boolean(Class, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
+function _null2(Class, params) {
+  return new Class({
+    type: "null",
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
 function _never(Class, params) {
   return new Class({
     type: "never",
@@ -1463,6 +1439,14 @@ function _nonnegative(params) {
   return /* @__PURE__ */ _gte(0, params);
 }
 // @__NO_SIDE_EFFECTS__
+function _maxLength(maximum, params) {
+  return new $ZodCheckMaxLength({
+    check: "max_length",
+    ...normalizeParams(params),
+    maximum
+  });
+}
+// @__NO_SIDE_EFFECTS__
 function _minLength(minimum, params) {
   return new $ZodCheckMinLength({
     check: "min_length",
@@ -1490,14 +1474,14 @@ function _refine(Class, fn, _params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _superRefine(fn, params) {
-  let ch = /* @__PURE__ */ _check((payload) => (payload.addIssue = (issue2) => {
+  let ch = /* @__PURE__ */ _check((payload2) => (payload2.addIssue = (issue2) => {
     if (typeof issue2 == "string")
-      payload.issues.push(issue(issue2, payload.value, ch._zod.def));
+      payload2.issues.push(issue(issue2, payload2.value, ch._zod.def));
     else {
       let _issue = issue2;
-      _issue.fatal && (_issue.continue = !1), _issue.code ?? (_issue.code = "custom"), "input" in _issue || (_issue.input = payload.value), _issue.inst ?? (_issue.inst = ch), _issue.continue ?? (_issue.continue = !ch._zod.def.abort), payload.issues.push(issue(_issue));
+      _issue.fatal && (_issue.continue = !1), _issue.code ?? (_issue.code = "custom"), "input" in _issue || (_issue.input = payload2.value), _issue.inst ?? (_issue.inst = ch), _issue.continue ?? (_issue.continue = !ch._zod.def.abort), payload2.issues.push(issue(_issue));
     }
-  }, fn(payload.value, payload)), params);
+  }, fn(payload2.value, payload2)), params);
   return ch;
 }
 // @__NO_SIDE_EFFECTS__
@@ -1586,6 +1570,13 @@ var ZodMiniBoolean = /* @__PURE__ */ $constructor("ZodMiniBoolean", (inst, def) 
 function boolean2(params) {
   return _boolean(ZodMiniBoolean, params);
 }
+var ZodMiniNull = /* @__PURE__ */ $constructor("ZodMiniNull", (inst, def) => {
+  $ZodNull.init(inst, def), ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function _null3(params) {
+  return _null2(ZodMiniNull, params);
+}
 var ZodMiniNever = /* @__PURE__ */ $constructor("ZodMiniNever", (inst, def) => {
   $ZodNever.init(inst, def), ZodMiniType.init(inst, def);
 });
@@ -1633,6 +1624,18 @@ function union(options2, params) {
   return new ZodMiniUnion({
     type: "union",
     options: options2,
+    ...normalizeParams(params)
+  });
+}
+var ZodMiniDiscriminatedUnion = /* @__PURE__ */ $constructor("ZodMiniDiscriminatedUnion", (inst, def) => {
+  $ZodDiscriminatedUnion.init(inst, def), ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function discriminatedUnion(discriminator, options2, params) {
+  return new ZodMiniDiscriminatedUnion({
+    type: "union",
+    options: options2,
+    discriminator,
     ...normalizeParams(params)
   });
 }
@@ -1743,7 +1746,131 @@ function duration2(params) {
 config(en_only_exports.en());
 
 // web/src/schemas/call.ts
-var CALL_STATES = ["ringing", "dialing", "answered", "ended", "missed", "busy", "failed"], CALL_DIRECTIONS = ["in", "out", "internal"], callStateSchema = _enum(CALL_STATES), callDirectionSchema = _enum(CALL_DIRECTIONS), callerModelSchema = _enum(["res.partner", "crm.lead"]), recordIdSchema = int().check(_positive());
+var CALL_STATES = ["ringing", "dialing", "answered", "ended", "missed", "busy", "failed"], CALL_DIRECTIONS = ["in", "out", "internal"], callStateSchema = _enum(CALL_STATES), callDirectionSchema = _enum(CALL_DIRECTIONS), STATE_RANK = {
+  ringing: 0,
+  dialing: 0,
+  answered: 1,
+  ended: 2,
+  missed: 2,
+  busy: 2,
+  failed: 2
+}, FINAL_RANK = 2, callerModelSchema = _enum(["res.partner", "crm.lead"]), recordIdSchema = int().check(_positive());
+
+// web/src/lib/call_stack.ts
+var MAX_CARDS = 5;
+function stateRank(state) {
+  return STATE_RANK[state];
+}
+function isFinal(state) {
+  return STATE_RANK[state] === FINAL_RANK;
+}
+function merge2(card, call, now) {
+  let keepState = stateRank(call.state) < stateRank(card.call.state);
+  return {
+    ...card,
+    call: keepState ? { ...call, state: card.call.state } : call,
+    updatedAt: now,
+    // What the user is typing wins over the server's copy until it is saved.
+    notes: card.notesDirty ? card.notes : call.notes
+  };
+}
+function trim(stack) {
+  for (; stack.length > MAX_CARDS; ) {
+    let index = -1;
+    for (let i = stack.length - 1; i >= 0; i--)
+      if (isFinal(stack[i].call.state)) {
+        index = i;
+        break;
+      }
+    stack.splice(index === -1 ? stack.length - 1 : index, 1);
+  }
+  return stack;
+}
+function receiveCall(stack, call, now) {
+  let index = stack.findIndex((card2) => card2.call.call_id === call.call_id);
+  if (call.blocked)
+    return index === -1 ? stack : dismissCall(stack, call.call_id);
+  if (index !== -1) {
+    let next = [...stack];
+    return next[index] = merge2(stack[index], call, now), next;
+  }
+  let card = {
+    call,
+    receivedAt: now,
+    updatedAt: now,
+    notes: call.notes,
+    notesDirty: !1,
+    busy: !1
+  };
+  return trim([card, ...stack]);
+}
+function dismissCall(stack, callId) {
+  return stack.filter((card) => card.call.call_id !== callId);
+}
+function editNotes(stack, callId, notes) {
+  return update(stack, callId, (card) => ({ ...card, notes, notesDirty: notes !== card.call.notes }));
+}
+function notesSaved(stack, callId, notes) {
+  return update(stack, callId, (card) => ({
+    ...card,
+    call: { ...card.call, notes },
+    notesDirty: card.notes !== notes
+  }));
+}
+function setBusy(stack, callId, busy) {
+  return update(stack, callId, (card) => ({ ...card, busy }));
+}
+function findCard(stack, callId) {
+  return stack.find((card) => card.call.call_id === callId);
+}
+function update(stack, callId, change) {
+  let index = stack.findIndex((card) => card.call.call_id === callId);
+  if (index === -1)
+    return stack;
+  let next = [...stack];
+  return next[index] = change(stack[index]), next;
+}
+
+// web/src/odoo/compat.ts
+import { session } from "@web/session";
+function odooModule(name) {
+  return (typeof odoo > "u" ? void 0 : odoo?.loader)?.modules.get(name);
+}
+function odooMajorVersion() {
+  let first = session.server_version_info?.[0];
+  if (typeof first == "number")
+    return first;
+  let match = typeof first == "string" ? /(\d+)/.exec(first) : null;
+  return match ? Number(match[1]) : 0;
+}
+function listViewType() {
+  return odooMajorVersion() >= 18 ? "list" : "tree";
+}
+function recordUrl(model, id) {
+  return odooMajorVersion() >= 18 ? `/odoo/${model.includes(".") ? model : `m-${model}`}/${id}` : `/web#id=${id}&model=${encodeURIComponent(model)}&view_type=form`;
+}
+function getRpc() {
+  let v18 = odooModule("@web/core/network/rpc");
+  if (v18?.rpc)
+    return v18.rpc;
+  let v17 = odooModule("@web/core/network/rpc_service");
+  if (v17?.jsonrpc)
+    return v17.jsonrpc;
+  throw new Error("pbx_callcenter: neither @web/core/network/rpc (18) nor rpc_service (17) is loaded");
+}
+var rpc = (route, params, settings) => getRpc()(route, params, settings);
+function getUser(env) {
+  let v18 = odooModule("@web/core/user");
+  if (v18?.user)
+    return v18.user;
+  let v17 = env.services.user;
+  if (v17)
+    return v17;
+  throw new Error("pbx_callcenter: neither @web/core/user (18) nor the user service (17) is available");
+}
+
+// web/src/odoo/l10n.ts
+import { _t } from "@web/core/l10n/translation";
 
 // web/src/schemas/bus_call.ts
 var E164 = /^\+[1-9]\d{1,14}$/, busCallerSchema = object({
@@ -1765,7 +1892,7 @@ var E164 = /^\+[1-9]\d{1,14}$/, busCallerSchema = object({
   /** UTC, ISO 8601 with Z. */
   start: iso_exports.datetime(),
   duration: int().check(_nonnegative())
-}), busCallSchema = object({
+}), BUS_CALL_TYPE = "pbx_callcenter/call", payload = {
   call_id: recordIdSchema,
   callid: string2().check(_minLength(1)),
   connection_id: recordIdSchema,
@@ -1782,15 +1909,16 @@ var E164 = /^\+[1-9]\d{1,14}$/, busCallerSchema = object({
   last_calls: array(busLastCallSchema),
   open_in_new_tab: boolean2(),
   notes: string2()
-}).check(
-  refine((payload) => payload.caller !== null === (payload.known || payload.auto_created), {
-    path: ["caller"],
-    message: "caller is set exactly when the number is known or was auto-created"
-  })
-);
+}, busCallSchema = discriminatedUnion("known", [
+  object({ ...payload, known: literal(!0), caller: busCallerSchema }),
+  discriminatedUnion("auto_created", [
+    object({ ...payload, known: literal(!1), auto_created: literal(!0), caller: busCallerSchema }),
+    object({ ...payload, known: literal(!1), auto_created: literal(!1), caller: _null3() })
+  ])
+]);
 
 // web/src/services/call_popup_service.ts
-var CALL_NOTIFICATION = "pbx_callcenter/call", CALL_POPUP_SERVICE = "pbx_callcenter.call_popup", CALL_MODEL = "pbx.call", recordActionSchema = object({
+var CALL_NOTIFICATION = BUS_CALL_TYPE, CALL_POPUP_SERVICE = "pbx_callcenter.call_popup", CALL_MODEL = "pbx.call", recordActionSchema = object({
   type: literal("ir.actions.act_window"),
   res_model: _enum(["res.partner", "crm.lead"]),
   res_id: int().check(_positive())
@@ -1805,13 +1933,13 @@ var CALL_NOTIFICATION = "pbx_callcenter/call", CALL_POPUP_SERVICE = "pbx_callcen
   }
   // ---- bus ------------------------------------------------------------------------
   /** Handles one bus payload; returns whether it was accepted. Never throws. */
-  receive(payload) {
+  receive(payload2) {
     try {
-      let parsed = busCallSchema.safeParse(payload);
+      let parsed = busCallSchema.safeParse(payload2);
       return parsed.success ? (this.commit(receiveCall(this.stack, parsed.data, this.now())), !0) : (this.state.ignored++, console.warn(
         `pbx_callcenter: ignored a malformed "${CALL_NOTIFICATION}" notification`,
         prettifyError(parsed.error),
-        payload
+        payload2
       ), !1);
     } catch (error2) {
       return this.state.ignored++, console.warn(`pbx_callcenter: could not show a "${CALL_NOTIFICATION}" notification`, error2), !1;
@@ -1903,8 +2031,8 @@ var callPopupService = {
   }
 };
 function subscribe(bus, model) {
-  bus.subscribe(CALL_NOTIFICATION, (payload) => {
-    model.receive(payload);
+  bus.subscribe(CALL_NOTIFICATION, (payload2) => {
+    model.receive(payload2);
   });
 }
 
@@ -2456,25 +2584,27 @@ var dialStatusSchema = _enum(["ok", "ask", "link", "error"]), dialErrorCodeSchem
   "bad_dial_code",
   "unreachable",
   "refused"
-]), DIALABLE = /^[0-9*#]+$/, LINK_SCHEMES = ["tel", "sip", "sips", "callto"], dialChoiceSchema = strictObject({
-  label: string2(),
-  prefix: union([string2().check(_regex(DIALABLE)), literal("")])
-}).check(
-  refine((choice) => choice.label === "" == (choice.prefix === ""), {
-    message: "only the no-prefix choice has an empty label or prefix"
-  })
-), text = nullable(string2().check(_minLength(1))), dialResultSchema = strictObject({
-  status: dialStatusSchema,
-  code: nullable(dialErrorCodeSchema),
+]), DIALABLE = /^[0-9*#]+$/, LINK_SCHEMES = ["tel", "sip", "sips", "callto"], LINK_URL = new RegExp(
+  `^(?:${LINK_SCHEMES.map((scheme) => [...scheme].map((c) => `[${c}${c.toUpperCase()}]`).join("")).join("|")}):`
+), dialChoiceSchema = union([
+  strictObject({ label: literal(""), prefix: literal("") }),
+  strictObject({ label: string2().check(_minLength(1)), prefix: string2().check(_regex(DIALABLE)) })
+]), text = string2().check(_minLength(1)), noChoices = array(dialChoiceSchema).check(_maxLength(0)), base = {
+  code: _null3(),
   message: string2(),
-  extension: text,
-  number: text,
-  url: text,
-  choices: array(dialChoiceSchema)
-}).check(superRefine((result, ctx) => {
-  let problem = (path, message) => ctx.addIssue({ code: "custom", path: [path], message });
-  result.status === "error" != (result.code !== null) && problem("code", "an error, and only an error, has a code"), result.status === "error" && !result.message && problem("message", "an error has a message"), result.status === "ok" && (result.extension === null || result.number === null) && problem("number", "ok names the extension and the number dialled"), result.status === "ask" != result.choices.length > 0 && problem("choices", "ask, and only ask, has choices"), result.status === "link" != (result.url !== null) && problem("url", "link, and only link, has a url"), result.url !== null && !LINK_SCHEMES.includes(result.url.split(":", 1)[0].toLowerCase()) && problem("url", "a link is tel:, sip:, sips: or callto:");
-}));
+  extension: nullable(text),
+  number: nullable(text),
+  url: _null3(),
+  choices: noChoices
+}, dialResultSchema = discriminatedUnion("status", [
+  /** The PBX accepted: it names the extension and the number dialled. */
+  strictObject({ status: literal("ok"), ...base, extension: text, number: text }),
+  /** Show the choices, then call again with the chosen label. */
+  strictObject({ status: literal("ask"), ...base, choices: array(dialChoiceSchema).check(_minLength(1)) }),
+  /** Follow the link (a softphone or IP phone app). */
+  strictObject({ status: literal("link"), ...base, url: string2().check(_regex(LINK_URL)) }),
+  strictObject({ status: literal("error"), ...base, code: dialErrorCodeSchema, message: text })
+]);
 
 // web/src/components/click_to_dial/click_to_dial.ts
 var DIAL_MODEL = "res.users", DIAL_METHOD = "pbx_dial", ClickToDial = class extends Component5 {

@@ -3,7 +3,7 @@
 // and zod bundled in) by scripts/build.mjs — do not edit; rebuild with `npm ci && npm run build`.
 // The Asterisk AMI bridge: needs Node.js 20 or later and nothing else.
 //   node pbx_ami_bridge.mjs --config /etc/pbx-ami-bridge.json
-// esbuild 0.28.2, sha256:851a429d282f419047153fb4b5141667ca98f30bac3350a1a61b15c19d42d459
+// esbuild 0.28.2, sha256:1eaeeb624f68ed005fa311ddf07e6bbf4eb5d4487d5f701e6e2a4ec3060eab7f
 var __defProp = Object.defineProperty;
 var __export = (target, all) => {
   for (var name in all)
@@ -53,8 +53,8 @@ var AmiParser = class {
     if (line.trim() === "") {
       if (this.count === 0)
         return null;
-      let message = this.fields;
-      return this.fields = emptyFields(), this.count = 0, { kind: "message", message };
+      let message2 = this.fields;
+      return this.fields = emptyFields(), this.count = 0, { kind: "message", message: message2 };
     }
     let colon = line.indexOf(":"), key = colon > 0 ? line.slice(0, colon).trim() : "";
     return !key || /\s/.test(key) || this.count >= 512 ? (this.ignoredLines++, null) : (Object.hasOwn(this.fields, key) || (this.fields[key] = line.slice(colon + 1).replace(/^ /, "").trimEnd(), this.count++), null);
@@ -105,14 +105,14 @@ var LOG_LEVELS = ["debug", "info", "warn", "error"], consoleSink = (level, line)
 `);
 };
 function createLogger(minimum = "info", sink = consoleSink, scope = "") {
-  let threshold = LOG_LEVELS.indexOf(minimum), write = (level, message) => {
-    LOG_LEVELS.indexOf(level) >= threshold && sink(level, `${(/* @__PURE__ */ new Date()).toISOString()} ${level.toUpperCase().padEnd(5)} ${scope}${message}`);
+  let threshold = LOG_LEVELS.indexOf(minimum), write = (level, message2) => {
+    LOG_LEVELS.indexOf(level) >= threshold && sink(level, `${(/* @__PURE__ */ new Date()).toISOString()} ${level.toUpperCase().padEnd(5)} ${scope}${message2}`);
   };
   return {
-    debug: (message) => write("debug", message),
-    info: (message) => write("info", message),
-    warn: (message) => write("warn", message),
-    error: (message) => write("error", message),
+    debug: (message2) => write("debug", message2),
+    info: (message2) => write("info", message2),
+    warn: (message2) => write("warn", message2),
+    error: (message2) => write("error", message2),
     child: (name) => createLogger(minimum, sink, `${scope}${name}: `)
   };
 }
@@ -228,27 +228,27 @@ var AmiError = class extends Error {
     }
     this.loggedIn = !0, this.stats.logins++, this.backoff.reset(), this.startPing(), logger2.info(`logged in to ${host}:${port2} as ${username} (${this.bannerText})`), this.handlers.ready(this.bannerText);
   }
-  response(message) {
-    let id = message.ActionID, pending = id === void 0 ? void 0 : this.pending.get(id);
+  response(message2) {
+    let id = message2.ActionID, pending = id === void 0 ? void 0 : this.pending.get(id);
     if (!(!pending || id === void 0)) {
       if (id === this.loginId) {
-        this.settle(id, pending, message), this.loginAnswered(message);
+        this.settle(id, pending, message2), this.loginAnswered(message2);
         return;
       }
-      if (message.Response === "Success" && message.EventList?.toLowerCase() === "start") {
-        pending.response = message;
+      if (message2.Response === "Success" && message2.EventList?.toLowerCase() === "start") {
+        pending.response = message2;
         return;
       }
-      this.settle(id, pending, message);
+      this.settle(id, pending, message2);
     }
   }
-  event(message) {
-    let id = message.ActionID, pending = id === void 0 ? void 0 : this.pending.get(id);
+  event(message2) {
+    let id = message2.ActionID, pending = id === void 0 ? void 0 : this.pending.get(id);
     if (pending?.response && id !== void 0) {
-      message.EventList?.toLowerCase() === "complete" ? this.settle(id, pending, pending.response) : pending.events.push(message);
+      message2.EventList?.toLowerCase() === "complete" ? this.settle(id, pending, pending.response) : pending.events.push(message2);
       return;
     }
-    this.handlers.event(message);
+    this.handlers.event(message2);
   }
   settle(id, pending, response) {
     clearTimeout(pending.timer), this.pending.delete(id), pending.resolve({ response, events: pending.events });
@@ -302,9 +302,9 @@ function numberFromDialString(dialString) {
 }
 
 // web/src/bridge/call_state.ts
-function eventTime(message, now) {
-  let stamp = Number(message.Timestamp);
-  return message.Timestamp && Number.isFinite(stamp) && stamp > 0 ? Math.round(stamp * 1e3) : now;
+function eventTime(message2, now) {
+  let stamp = Number(message2.Timestamp);
+  return message2.Timestamp && Number.isFinite(stamp) && stamp > 0 ? Math.round(stamp * 1e3) : now;
 }
 function newCall(linkedid, startedAt) {
   return {
@@ -326,8 +326,8 @@ function newCall(linkedid, startedAt) {
     endedUnseen: !1
   };
 }
-function ensureChannel(call, message, prefix, rules, at) {
-  let uniqueid = message[`${prefix}Uniqueid`], name = message[`${prefix}Channel`];
+function ensureChannel(call, message2, prefix, rules, at) {
+  let uniqueid = message2[`${prefix}Uniqueid`], name = message2[`${prefix}Channel`];
   if (!uniqueid || !name)
     return null;
   let known = call.channels[uniqueid];
@@ -338,10 +338,10 @@ function ensureChannel(call, message, prefix, rules, at) {
     name,
     local: isLocalChannel(name),
     extension: extensionOfChannel(name, rules),
-    callerIdNum: message[`${prefix}CallerIDNum`] ?? "",
-    connectedLineNum: message[`${prefix}ConnectedLineNum`] ?? "",
-    context: message[`${prefix}Context`] ?? "",
-    exten: message[`${prefix}Exten`] ?? "",
+    callerIdNum: message2[`${prefix}CallerIDNum`] ?? "",
+    connectedLineNum: message2[`${prefix}ConnectedLineNum`] ?? "",
+    context: message2[`${prefix}Context`] ?? "",
+    exten: message2[`${prefix}Exten`] ?? "",
     createdAt: at,
     hungUp: !1
   };
@@ -355,17 +355,17 @@ function primaryChannel(call) {
 }
 
 // web/src/bridge/call_classify.ts
-function classifyDial(call, source, dest, message, rules) {
+function classifyDial(call, source, dest, message2, rules) {
   if (dest.local || dest.uniqueid === call.linkedid)
     return null;
   let origin = primaryChannel(call) ?? (source && !source.local ? source : null), caller = callingExtension(origin, rules);
   if (dest.extension) {
     if (caller)
       return { direction: "internal", phone: caller, extension: dest.extension };
-    let number4 = origin?.callerIdNum ?? source?.callerIdNum ?? message.CallerIDNum;
+    let number4 = origin?.callerIdNum ?? source?.callerIdNum ?? message2.CallerIDNum;
     return { direction: "in", phone: phoneNumber(number4), extension: dest.extension };
   }
-  return caller ? { direction: "out", phone: numberFromDialString(message.DialString) ?? phoneNumber(origin?.exten) ?? phoneNumber(dest.callerIdNum), extension: caller } : null;
+  return caller ? { direction: "out", phone: numberFromDialString(message2.DialString) ?? phoneNumber(origin?.exten) ?? phoneNumber(dest.callerIdNum), extension: caller } : null;
 }
 function classifySnapshot(call, rules) {
   let primary = primaryChannel(call), others = Object.values(call.channels).filter((channel) => !channel.local && channel !== primary), caller = callingExtension(primary, rules), phones = others.filter((channel) => channel.extension), trunks = others.filter((channel) => !channel.extension);
@@ -1428,8 +1428,8 @@ function prefixIssues(path, issues) {
     return (_a3 = iss).path ?? (_a3.path = []), iss.path.unshift(path), iss;
   });
 }
-function unwrapMessage(message) {
-  return typeof message == "string" ? message : message?.message;
+function unwrapMessage(message2) {
+  return typeof message2 == "string" ? message2 : message2?.message;
 }
 function sizeCaps(defChecks) {
   let caps = [];
@@ -1451,10 +1451,10 @@ function finalizeIssue(iss, ctx, config3) {
   var _a3;
   let traits = iss.inst?._zod?.traits;
   traits?.has("$ZodType") && (traits.has("$ZodCheck") ? (_a3 = iss).schema ?? (_a3.schema = iss.inst) : iss.schema = iss.inst);
-  let schemaError = iss.schema !== iss.inst ? iss.schema?._zod.def?.error : void 0, message = iss.message ? iss.message : unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ?? unwrapMessage(schemaError?.(iss)) ?? unwrapMessage(ctx?.error?.(iss)) ?? unwrapMessage(config3.customError?.(iss)) ?? unwrapMessage(config3.localeError?.(iss)) ?? "Invalid input", full = {};
+  let schemaError = iss.schema !== iss.inst ? iss.schema?._zod.def?.error : void 0, message2 = iss.message ? iss.message : unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ?? unwrapMessage(schemaError?.(iss)) ?? unwrapMessage(ctx?.error?.(iss)) ?? unwrapMessage(config3.customError?.(iss)) ?? unwrapMessage(config3.localeError?.(iss)) ?? "Invalid input", full = {};
   for (let k of Object.keys(iss))
     k === "inst" || k === "schema" || k === "continue" || k === "input" || k === "__proto__" || (full[k] = iss[k]);
-  return full.path ?? (full.path = []), full.message = message, ctx?.reportInput && (full.input = iss.input), full;
+  return full.path ?? (full.path = []), full.message = message2, ctx?.reportInput && (full.input = iss.input), full;
 }
 function getSizableOrigin(input2) {
   return input2 instanceof Set ? "set" : input2 instanceof Map ? "map" : input2 instanceof File ? "file" : "unknown";
@@ -4325,15 +4325,15 @@ var _a2, $output = /* @__PURE__ */ Symbol("ZodOutput"), $input = /* @__PURE__ */
     this._map = /* @__PURE__ */ new WeakMap(), this._idmap = /* @__PURE__ */ new Map();
   }
   add(schema, ..._meta) {
-    let meta3 = _meta[0];
-    return this._map.set(schema, meta3), meta3 && typeof meta3 == "object" && "id" in meta3 && this._idmap.set(meta3.id, schema), this;
+    let meta4 = _meta[0];
+    return this._map.set(schema, meta4), meta4 && typeof meta4 == "object" && "id" in meta4 && this._idmap.set(meta4.id, schema), this;
   }
   clear() {
     return this._map = /* @__PURE__ */ new WeakMap(), this._idmap = /* @__PURE__ */ new Map(), this;
   }
   remove(schema) {
-    let meta3 = this._map.get(schema);
-    return meta3 && typeof meta3 == "object" && "id" in meta3 && this._idmap.delete(meta3.id), this._map.delete(schema), this;
+    let meta4 = this._map.get(schema);
+    return meta4 && typeof meta4 == "object" && "id" in meta4 && this._idmap.delete(meta4.id), this._map.delete(schema), this;
   }
   get(schema) {
     let p = schema._zod.parent;
@@ -4357,8 +4357,8 @@ var globalRegistry = globalThis.__zod_globalRegistry;
 
 // node_modules/zod/v4/core/compile.js
 var INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid"), FALLBACK_FLAG = /* @__PURE__ */ Symbol.for("zod.compile.fallback"), ZodCompileAsyncError = class extends Error {
-  constructor(message = "z.compile does not support async refinements, transforms, or checks") {
-    super(message), this.name = "ZodCompileAsyncError";
+  constructor(message2 = "z.compile does not support async refinements, transforms, or checks") {
+    super(message2), this.name = "ZodCompileAsyncError";
   }
 }, ZodCompileUnsupportedError = class extends Error {
   constructor(feature, islandable = !0) {
@@ -6568,12 +6568,12 @@ function initializeContext(params) {
     external: params?.external ?? void 0
   };
 }
-function handleUnrepresentable(schema, ctx, json2, params, message) {
-  let result = typeof ctx.unrepresentable == "function" ? ctx.unrepresentable({ zodSchema: schema, path: params.path, message }) : ctx.unrepresentable;
+function handleUnrepresentable(schema, ctx, json2, params, message2) {
+  let result = typeof ctx.unrepresentable == "function" ? ctx.unrepresentable({ zodSchema: schema, path: params.path, message: message2 }) : ctx.unrepresentable;
   if (result === "any")
     return !1;
   if (result === void 0 || result === "throw")
-    throw new Error(message);
+    throw new Error(message2);
   return Object.assign(json2, result), !0;
 }
 function processSchema(schema, ctx, _params = { path: [], schemaPath: [] }) {
@@ -6603,8 +6603,8 @@ function processSchema(schema, ctx, _params = { path: [], schemaPath: [] }) {
     let parent = schema._zod.parent;
     parent && (result.ref || (result.ref = parent), processSchema(parent, ctx, params), ctx.seen.get(parent).isParent = !0);
   }
-  let meta3 = ctx.metadataRegistry.get(schema);
-  return meta3 && assignProps(result.schema, meta3), ctx.io === "input" && isTransforming(schema) && (delete result.schema.examples, delete result.schema.default), ctx.io === "input" && "_prefault" in result.schema && ((_a3 = result.schema).default ?? (_a3.default = result.schema._prefault)), delete result.schema._prefault, ctx.seen.get(schema).schema;
+  let meta4 = ctx.metadataRegistry.get(schema);
+  return meta4 && assignProps(result.schema, meta4), ctx.io === "input" && isTransforming(schema) && (delete result.schema.examples, delete result.schema.default), ctx.io === "input" && "_prefault" in result.schema && ((_a3 = result.schema).default ?? (_a3.default = result.schema._prefault)), delete result.schema._prefault, ctx.seen.get(schema).schema;
 }
 function encodeJSONPointerSegment(segment) {
   return segment.replace(/~/g, "~0").replace(/\//g, "~1");
@@ -7686,8 +7686,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => (_ensureDef
   brand() {
     return this;
   },
-  register(reg, meta3) {
-    return reg.add(this, meta3), this;
+  register(reg, meta4) {
+    return reg.add(this, meta4), this;
   },
   refine(check2, params) {
     return this.check(refine(check2, params));
@@ -9666,11 +9666,10 @@ var PHONE_CHARS2 = /^[0-9 +()\-./]+$/, EXTENSION_CHARS2 = /^[0-9A-Za-z*#+_.@-]+$
 function identifier(maxLength) {
   return external_exports.union([external_exports.string(), external_exports.number().int().min(0)]).transform((value) => String(value).trim()).pipe(external_exports.string().min(1, "required").max(maxLength));
 }
+var absent = external_exports.union([external_exports.null(), external_exports.string().regex(/^\s*$/)]).transform(() => {
+});
 function optional2(schema) {
-  return external_exports.preprocess(
-    (value) => value === null || typeof value == "string" && !value.trim() ? void 0 : value,
-    schema.optional()
-  );
+  return external_exports.union([absent, schema]).optional();
 }
 function climbsUp(path) {
   return path.split(/[\\/]/).some((segment) => segment.replace(/%2e/gi, ".") === "..");
@@ -9839,97 +9838,97 @@ var CallTracker = class {
     this.timers.clear();
   }
   // ---- events --------------------------------------------------------------------
-  handle(message) {
-    let now = this.now(), at = eventTime(message, now);
-    switch (message.Timestamp && (this.skew = now - at), message.Event) {
+  handle(message2) {
+    let now = this.now(), at = eventTime(message2, now);
+    switch (message2.Timestamp && (this.skew = now - at), message2.Event) {
       case "Newchannel":
-        this.channelSeen(message, at);
+        this.channelSeen(message2, at);
         break;
       case "DialBegin":
-        this.dialBegin(message, at);
+        this.dialBegin(message2, at);
         break;
       case "DialEnd":
-        this.dialEnd(message, at);
+        this.dialEnd(message2, at);
         break;
       case "BridgeEnter":
-        this.bridgeEnter(message, at);
+        this.bridgeEnter(message2, at);
         break;
       case "VarSet":
-        if (message.Variable === "MIXMONITOR_FILENAME" && message.Value) {
-          let call = this.callOf(message, at);
-          call && (call.recording = message.Value, this.options.changed?.());
+        if (message2.Variable === "MIXMONITOR_FILENAME" && message2.Value) {
+          let call = this.callOf(message2, at);
+          call && (call.recording = message2.Value, this.options.changed?.());
         }
         break;
       case "Hangup":
-        this.hangup(message, at);
+        this.hangup(message2, at);
         break;
       case "Cdr":
-        this.cdr(message);
+        this.cdr(message2);
         break;
       default:
         break;
     }
   }
   /** The call of a channel event, created on first sight unless it already ended. */
-  callOf(message, at, create = !0) {
-    let linkedid = message.Linkedid || message.DestLinkedid;
+  callOf(message2, at, create = !0) {
+    let linkedid = message2.Linkedid || message2.DestLinkedid;
     if (!linkedid || this.finished.has(linkedid))
       return null;
     let call = this.calls.get(linkedid);
     return !call && create && (call = newCall(linkedid, at), this.calls.set(linkedid, call)), call ?? null;
   }
-  track(call, message, prefix, at) {
-    let channel = ensureChannel(call, message, prefix, this.options.rules, at);
+  track(call, message2, prefix, at) {
+    let channel = ensureChannel(call, message2, prefix, this.options.rules, at);
     return channel && this.byUniqueid.set(channel.uniqueid, call.linkedid), channel;
   }
-  channelSeen(message, at) {
-    let call = this.callOf(message, at);
-    call && (this.track(call, message, "", at), this.options.changed?.());
+  channelSeen(message2, at) {
+    let call = this.callOf(message2, at);
+    call && (this.track(call, message2, "", at), this.options.changed?.());
   }
-  dialBegin(message, at) {
-    let call = this.callOf(message, at);
+  dialBegin(message2, at) {
+    let call = this.callOf(message2, at);
     if (!call)
       return;
-    let source = this.track(call, message, "", at), dest = this.track(call, message, "Dest", at);
+    let source = this.track(call, message2, "", at), dest = this.track(call, message2, "Dest", at);
     if (dest && call.direction === null) {
-      let classification = classifyDial(call, source, dest, message, this.options.rules);
+      let classification = classifyDial(call, source, dest, message2, this.options.rules);
       classification && this.classified(call, classification);
     }
     this.options.changed?.();
   }
-  dialEnd(message, at) {
-    let call = this.callOf(message, at, !1), dest = call ? this.track(call, message, "Dest", at) : null;
+  dialEnd(message2, at) {
+    let call = this.callOf(message2, at, !1), dest = call ? this.track(call, message2, "Dest", at) : null;
     if (!call || !dest || dest.uniqueid === call.linkedid)
       return;
-    let status2 = (message.DialStatus ?? "").trim().toUpperCase();
+    let status2 = (message2.DialStatus ?? "").trim().toUpperCase();
     status2 && call.dialStatuses.push(status2), status2 === "ANSWER" && !dest.local && (call.answeredAt ??= at, call.direction !== "out" && dest.extension && (call.answeredBy ??= dest.extension)), this.options.changed?.();
   }
-  bridgeEnter(message, at) {
-    let call = this.callOf(message, at), channel = call ? this.track(call, message, "", at) : null;
-    !call || !channel || channel.local || Number(message.BridgeNumChannels) < 2 || (call.answeredAt ??= at, call.direction !== "out" && channel.extension && channel.uniqueid !== call.linkedid && (call.answeredBy ??= channel.extension), this.options.changed?.());
+  bridgeEnter(message2, at) {
+    let call = this.callOf(message2, at), channel = call ? this.track(call, message2, "", at) : null;
+    !call || !channel || channel.local || Number(message2.BridgeNumChannels) < 2 || (call.answeredAt ??= at, call.direction !== "out" && channel.extension && channel.uniqueid !== call.linkedid && (call.answeredBy ??= channel.extension), this.options.changed?.());
   }
-  hangup(message, at) {
-    let call = this.callOf(message, at, !1), channel = call ? this.track(call, message, "", at) : null;
+  hangup(message2, at) {
+    let call = this.callOf(message2, at, !1), channel = call ? this.track(call, message2, "", at) : null;
     if (!call || !channel)
       return;
     channel.hungUp = !0, this.hungUp.add(channel.uniqueid);
     let primary = channel.uniqueid === call.linkedid;
-    primary && (call.hangupCause = Number(message.Cause) || null), call.endedAt === null && (primary || Object.values(call.channels).every((each) => each.hungUp)) && (call.endedAt = at, this.scheduleEnd(call)), this.options.changed?.();
+    primary && (call.hangupCause = Number(message2.Cause) || null), call.endedAt === null && (primary || Object.values(call.channels).every((each) => each.hungUp)) && (call.endedAt = at, this.scheduleEnd(call)), this.options.changed?.();
   }
-  cdr(message) {
-    let uniqueid = message.UniqueID ?? "", linkedid = message.LinkedID || message.Linkedid || this.byUniqueid.get(uniqueid), call = linkedid ? this.calls.get(linkedid) : void 0;
+  cdr(message2) {
+    let uniqueid = message2.UniqueID ?? "", linkedid = message2.LinkedID || message2.Linkedid || this.byUniqueid.get(uniqueid), call = linkedid ? this.calls.get(linkedid) : void 0;
     if (!call) {
       this.options.logger.debug(`Cdr of ${uniqueid || "?"} matches no open call: ignored`);
       return;
     }
     call.cdrs.push({
-      startTime: message.StartTime ?? "",
-      answerTime: message.AnswerTime ?? "",
-      endTime: message.EndTime ?? "",
-      duration: Number(message.Duration) || 0,
-      billableSeconds: Number(message.BillableSeconds) || 0,
-      disposition: message.Disposition ?? "",
-      destinationChannel: message.DestinationChannel ?? ""
+      startTime: message2.StartTime ?? "",
+      answerTime: message2.AnswerTime ?? "",
+      endTime: message2.EndTime ?? "",
+      duration: Number(message2.Duration) || 0,
+      billableSeconds: Number(message2.BillableSeconds) || 0,
+      disposition: message2.Disposition ?? "",
+      destinationChannel: message2.DestinationChannel ?? ""
     }), call.endedAt !== null && this.scheduleEnd(call), this.options.changed?.();
   }
   // ---- canonical events ------------------------------------------------------------
@@ -10032,8 +10031,8 @@ function originateAction(request, config3) {
 
 // web/src/bridge/originate_server.ts
 var MAX_BODY_BYTES = 4096, HttpProblem = class extends Error {
-  constructor(status2, message, fields) {
-    super(message);
+  constructor(status2, message2, fields) {
+    super(message2);
     this.status = status2;
     this.fields = fields;
   }
@@ -10084,8 +10083,8 @@ async function startOriginateServer(config3, ami, logger2) {
     } catch (error2) {
       throw new HttpProblem(504, `Asterisk did not answer: ${errorText(error2)}`);
     }
-    let { Response: response = "", Message: message = "", ActionID: actionid = "" } = answer.response, ok = response === "Success";
-    logger2.info(`originate ${extension2} -> ${number4}: ${response} ${message}`.trim()), reply(res, ok ? 200 : 502, { ok, response, message, actionid });
+    let { Response: response = "", Message: message2 = "", ActionID: actionid = "" } = answer.response, ok = response === "Success";
+    logger2.info(`originate ${extension2} -> ${number4}: ${response} ${message2}`.trim()), reply(res, ok ? 200 : 502, { ok, response, message: message2, actionid });
   }
   let server = createServer((req, res) => {
     handle(req, res).catch((error2) => {
@@ -10322,8 +10321,8 @@ var ZodMiniType = /* @__PURE__ */ $constructor("ZodMiniType", (inst, def) => {
   brand() {
     return this;
   },
-  register(reg, meta3) {
-    return reg.add(this, meta3), this;
+  register(reg, meta4) {
+    return reg.add(this, meta4), this;
   },
   apply(fn, ...args) {
     return args.length === 0 ? fn(this) : fn(this, ...args);
@@ -10351,6 +10350,27 @@ var ZodMiniBoolean = /* @__PURE__ */ $constructor("ZodMiniBoolean", (inst, def) 
 function boolean4(params) {
   return _boolean(ZodMiniBoolean, params);
 }
+var ZodMiniNull = /* @__PURE__ */ $constructor("ZodMiniNull", (inst, def) => {
+  $ZodNull.init(inst, def), ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function _null4(params) {
+  return _null2(ZodMiniNull, params);
+}
+var ZodMiniUnknown = /* @__PURE__ */ $constructor("ZodMiniUnknown", (inst, def) => {
+  $ZodUnknown.init(inst, def), ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function unknown2() {
+  return _unknown(ZodMiniUnknown);
+}
+var ZodMiniNever = /* @__PURE__ */ $constructor("ZodMiniNever", (inst, def) => {
+  $ZodNever.init(inst, def), ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function never2(params) {
+  return _never(ZodMiniNever, params);
+}
 var ZodMiniObject = /* @__PURE__ */ $constructor("ZodMiniObject", (inst, def) => {
   $ZodObject.init(inst, def), ZodMiniType.init(inst, def), installLazyProp(inst, "shape", (self) => self._zod.def.shape, !1);
 });
@@ -10362,6 +10382,24 @@ function object2(shape, params) {
     ...normalizeParams(params)
   };
   return new ZodMiniObject(def);
+}
+// @__NO_SIDE_EFFECTS__
+function strictObject2(shape, params) {
+  return new ZodMiniObject({
+    type: "object",
+    shape,
+    catchall: /* @__PURE__ */ never2(),
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function looseObject2(shape, params) {
+  return new ZodMiniObject({
+    type: "object",
+    shape,
+    catchall: /* @__PURE__ */ unknown2(),
+    ...normalizeParams(params)
+  });
 }
 var ZodMiniDiscriminatedUnion = /* @__PURE__ */ $constructor("ZodMiniDiscriminatedUnion", (inst, def) => {
   $ZodDiscriminatedUnion.init(inst, def), ZodMiniType.init(inst, def);
@@ -10442,15 +10480,17 @@ var ZodMiniCustom = /* @__PURE__ */ $constructor("ZodMiniCustom", (inst, def) =>
 function refine2(fn, _params = {}) {
   return _refine(ZodMiniCustom, fn, _params);
 }
+var meta3 = meta;
 
 // web/src/schemas/zod.ts
 config(en_only_exports.en());
 
 // web/src/schemas/call.ts
-var CALL_STATES = ["ringing", "dialing", "answered", "ended", "missed", "busy", "failed"], CALL_DIRECTIONS = ["in", "out", "internal"], callStateSchema = _enum3(CALL_STATES), callDirectionSchema = _enum3(CALL_DIRECTIONS), callerModelSchema = _enum3(["res.partner", "crm.lead"]), recordIdSchema = int2().check(_positive());
+var CALL_STATES = ["ringing", "dialing", "answered", "ended", "missed", "busy", "failed"], CALL_DIRECTIONS = ["in", "out", "internal"], callStateSchema = _enum3(CALL_STATES), callDirectionSchema = _enum3(CALL_DIRECTIONS);
+var callerModelSchema = _enum3(["res.partner", "crm.lead"]), recordIdSchema = int2().check(_positive());
 
 // web/src/schemas/route_response.ts
-var routeSuccessSchema = object2({
+var routeRecordSchema = object2({ model: callerModelSchema, id: recordIdSchema, name: string4() }), success2 = {
   ok: literal2(!0),
   event_id: recordIdSchema,
   call: object2({
@@ -10459,22 +10499,17 @@ var routeSuccessSchema = object2({
     state: callStateSchema,
     direction: callDirectionSchema
   }),
-  record: nullable2(object2({ model: callerModelSchema, id: recordIdSchema, name: string4() })),
+  record: nullable2(routeRecordSchema),
   created: boolean4(),
   caller_name: nullable2(string4()),
   owner_extension: nullable2(string4().check(_minLength(1))),
   blocked: boolean4(),
   duplicate: boolean4()
-}).check(
-  refine2((response) => !response.created || response.record !== null, {
-    path: ["record"],
-    message: "a created record must be returned"
-  }),
-  refine2((response) => !(response.blocked && response.created), {
-    path: ["created"],
-    message: "a blocked number never creates a record"
-  })
-), routeErrorCodeSchema = _enum3([
+}, routeSuccessSchema = discriminatedUnion2("created", [
+  /** A created record is returned; a blocked number never creates one. */
+  object2({ ...success2, record: routeRecordSchema, created: literal2(!0), blocked: literal2(!1) }),
+  object2({ ...success2, created: literal2(!1) })
+]), routeErrorCodeSchema = _enum3([
   "invalid_payload",
   "unauthorized",
   "forbidden",
@@ -10483,20 +10518,52 @@ var routeSuccessSchema = object2({
   "integration_disabled",
   "processing_failed"
 ]);
+var message = string4().check(_minLength(1));
+function withoutFields(code) {
+  return code !== "invalid_payload";
+}
 var routeErrorSchema = object2({
   ok: literal2(!1),
   event_id: optional3(recordIdSchema),
-  error: object2({
-    code: routeErrorCodeSchema,
-    message: string4().check(_minLength(1)),
-    fields: optional3(record2(string4(), string4().check(_minLength(1))))
-  })
-}).check(
-  refine2(
-    ({ error: error2 }) => error2.code === "invalid_payload" ? error2.fields !== void 0 && Object.keys(error2.fields).length > 0 : error2.fields === void 0,
-    { path: ["error", "fields"], message: "fields names the bad fields of invalid_payload only" }
-  )
-), routeResponseSchema = discriminatedUnion2("ok", [routeSuccessSchema, routeErrorSchema]);
+  /** `fields` names the bad fields of invalid_payload, and of no other error. */
+  error: discriminatedUnion2("code", [
+    strictObject2({
+      code: literal2("invalid_payload"),
+      message,
+      fields: record2(string4(), message).check(
+        refine2((fields) => Object.keys(fields).length > 0, "names at least one field"),
+        // The same rule for JSON Schema, which sees no refinement.
+        meta3({ minProperties: 1 })
+      )
+    }),
+    strictObject2({ code: _enum3(routeErrorCodeSchema.options.filter(withoutFields)), message })
+  ])
+}), routeIgnoredSchema = looseObject2({
+  ok: literal2(!0),
+  event_id: recordIdSchema,
+  call: _null4(),
+  ignored: literal2(!0)
+}), lookup = {
+  ok: literal2(!0),
+  /** The number as asked (stripped), and its E.164 form when it has one. */
+  number: string4(),
+  e164: nullable2(string4().check(_regex(/^\+[1-9]\d{1,14}$/))),
+  found: boolean4(),
+  record: nullable2(routeRecordSchema),
+  /** The name a phone shows; empty when nothing matched. */
+  caller_name: string4(),
+  company: nullable2(string4()),
+  email: nullable2(string4()),
+  url: nullable2(string4()),
+  /** The salesperson owning the record and their extension (for routing). */
+  owner: nullable2(
+    object2({ user_id: recordIdSchema, name: string4(), extension: nullable2(string4().check(_minLength(1))) })
+  ),
+  blocked: boolean4()
+}, lookupAnswerSchema = discriminatedUnion2("found", [
+  object2({ ...lookup, found: literal2(!0), record: routeRecordSchema }),
+  object2({ ...lookup, found: literal2(!1), record: _null4(), owner: _null4() })
+]), routeResponseSchema = discriminatedUnion2("ok", [routeSuccessSchema, routeErrorSchema]);
 
 // web/src/bridge/sender.ts
 var MAX_ANSWER_CHARS = 4096;
@@ -10623,7 +10690,7 @@ async function startBridge(config3, options = {}) {
   let amiLogger = logger2.child("ami"), ami = new AmiClient(
     { ...config3.ami, reconnect: config3.reconnect, logger: amiLogger, random: options.random },
     {
-      event: (message) => tracker.handle(message),
+      event: (message2) => tracker.handle(message2),
       ready: () => {
         let known = tracker.openLinkedids();
         ami.action({ Action: "CoreShowChannels" }, { timeoutMs: 3e4 }).then(({ events }) => tracker.reconcile(events.filter((event) => event.Event === "CoreShowChannel"), lastAliveAt, known)).catch((error2) => amiLogger.warn(`CoreShowChannels failed: ${errorText(error2)}`));

@@ -1,4 +1,5 @@
-"""Zadarma PBX notifications (webhooks), their NOTIFY_START answer and the recording API. Pure.
+"""Zadarma, pure (no Odoo, no I/O): notifications (webhooks) and their signatures, the
+NOTIFY_START answer, click-to-dial (the callback API), the extension list and the recording API.
 
 Checked against the vendor's own code, zadarma/user-api-v1 (commit bfdb755):
 
@@ -41,7 +42,7 @@ What Zadarma leaves unsigned (see SIGNED_FIELDS): the call id ``pbx_call_id`` of
 NOTIFY_RECORD; ``internal`` of INTERNAL, ANSWER and END; ``duration``, ``disposition``,
 ``status_code``, ``is_recorded`` and ``call_id_with_rec`` of END and OUT_END, and OUT_END's
 ``caller_id``. START, IVR, INTERNAL and END of one call sign the same string, as do OUT_START and
-OUT_END. So a signature is bound to the first call id it came with (models/pbx_zadarma.py), and
+OUT_END. So a signature is bound to the first call id it came with (models.py), and
 :func:`check_fresh` credits at most MAX_CREDITED_DURATION of the unsigned duration.
 """
 
@@ -50,16 +51,19 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, quote_plus, urlsplit
 
-from . import dates, originate, payload, pbx_api
-from .originate import HttpRequest
-from .text import excerpt, has_control_chars
+from ...lib import dates, payload
+from ...lib.extension_binding import ExtensionEntry
+from ...lib.originate import (
+    MAX_QUOTED, HttpRequest, OriginateError, Outcome, check_http_url, clip, json_object, quote_answer,
+)
+from ...lib.pbx_api import PbxApiError, check_base_url, entry, json_answer
+from ...lib.text import excerpt, has_control_chars
 
 START = "NOTIFY_START"
 INTERNAL = "NOTIFY_INTERNAL"
@@ -119,7 +123,7 @@ _VENDOR_FIELD = {"callid": "pbx_call_id", "calldate": "call_start", "duration": 
 RECORD_REQUEST = "/v1/pbx/record/request/"
 RECORD_LIFETIME = 1800
 MIN_RECORD_LIFETIME, MAX_RECORD_LIFETIME = 180, 5184000
-#: Path of the Odoo route that plays a Zadarma recording (controllers/zadarma.py).
+#: Path of the Odoo route that plays a Zadarma recording (controllers.py).
 PLAY_ROUTE = "/pbx_callcenter/zadarma/recording"
 DEFAULT_MAX_AGE_HOURS = 24
 #: The most of an END's (unsigned) ``duration`` that :func:`check_fresh` credits, in seconds.
@@ -411,26 +415,21 @@ def record_request(*, base_url: str | None, key: str, secret: str, call_id: str,
                    lifetime: int = RECORD_LIFETIME) -> HttpRequest:
     """Signed ``GET /v1/pbx/record/request/?call_id=…&format=json&lifetime=…``."""
     if not is_record_id(call_id):
-        raise pbx_api.PbxApiError(f"{call_id!r} is not a Zadarma call id")
+        raise PbxApiError(f"{call_id!r} is not a Zadarma call id")
     if not MIN_RECORD_LIFETIME <= lifetime <= MAX_RECORD_LIFETIME:
-        raise pbx_api.PbxApiError(f"lifetime must be {MIN_RECORD_LIFETIME}..{MAX_RECORD_LIFETIME} s")
+        raise PbxApiError(f"lifetime must be {MIN_RECORD_LIFETIME}..{MAX_RECORD_LIFETIME} s")
     params = {"call_id": call_id.strip(), "lifetime": str(lifetime)}
-    return pbx_api.zadarma_get(RECORD_REQUEST, params=params, base_url=base_url, key=key, secret=secret)
+    return zadarma_get(RECORD_REQUEST, params=params, base_url=base_url, key=key, secret=secret)
 
 
 def record_link(status: int, body: bytes) -> str:
     """The link of a ``/v1/pbx/record/request/`` answer (``link``, else the first of ``links``);
     PbxApiError for a refusal or anything but an http(s) URL."""
     what = f"Zadarma {RECORD_REQUEST}"
-    try:
-        data = json.loads(body.decode("utf-8"))
-    except ValueError as error:
-        raise pbx_api.PbxApiError(f"{what}: HTTP {status}, the answer is not JSON") from error
-    if not isinstance(data, dict):
-        raise pbx_api.PbxApiError(f"{what}: HTTP {status}, expected a JSON object")
+    data = json_answer(status, body, what)
     if not 200 <= status < 300 or data.get("status") != "success":
         detail = data.get("message") or data.get("status") or "no status"
-        raise pbx_api.PbxApiError(f"{what}: HTTP {status}, {excerpt(str(detail), originate.MAX_QUOTED)}")
+        raise PbxApiError(f"{what}: HTTP {status}, {excerpt(str(detail), MAX_QUOTED)}")
     link = data.get("link")
     links = data.get("links")
     if not link and isinstance(links, list) and links:
@@ -438,5 +437,111 @@ def record_link(status: int, body: bytes) -> str:
     parts = urlsplit(link) if isinstance(link, str) else None
     if (parts is None or parts.scheme not in ("http", "https") or not parts.hostname
             or has_control_chars(link) or len(link) > 4096):
-        raise pbx_api.PbxApiError(f"{what}: no http(s) link in the answer")
+        raise PbxApiError(f"{what}: no http(s) link in the answer")
     return link
+
+
+# -----------------------------------------------------------------------------
+# Click-to-dial: the callback API (signed like Zadarma's own clients: user-api-v1
+# lib/Client.php, user-api-py-v1 zadarma/api.py)
+# -----------------------------------------------------------------------------
+
+ZADARMA_URL = "https://api.zadarma.com"
+
+
+ZADARMA_CALLBACK = "/v1/request/callback/"
+
+
+def _php_query(params: Sequence[tuple[str, str]]) -> str:
+    """PHP ``http_build_query(..., PHP_QUERY_RFC1738)``: like urlencode, but ``~`` escaped."""
+    return "&".join(
+        f"{quote_plus(key, safe='')}={quote_plus(value, safe='')}".replace("~", "%7E")
+        for key, value in params
+    )
+
+
+def zadarma_authorization(method_path: str, params: Mapping[str, str], key: str, secret: str) -> str:
+    """``Authorization`` header value: ``key:base64(hex(HMAC-SHA1(secret, path + qs + md5(qs))))``.
+
+    ``qs`` is the key-sorted, RFC 1738-encoded query, as signed by Zadarma's PHP and Python clients.
+    """
+    query = _php_query(sorted(params.items()))
+    signed = method_path + query + hashlib.md5(query.encode()).hexdigest()
+    digest = hmac.new(secret.encode(), signed.encode(), hashlib.sha1).hexdigest()
+    return f"{key}:{base64.b64encode(digest.encode()).decode()}"
+
+
+def zadarma_request(*, base_url: str | None, key: str, secret: str, extension: str, number: str) -> HttpRequest:
+    """The callback request: Zadarma rings ``extension``, then connects it to ``number``."""
+    if not key or not secret:
+        raise OriginateError("not_configured", "the Zadarma API key and secret are required")
+    base = check_http_url(base_url or ZADARMA_URL, "the Zadarma API URL").rstrip("/")
+    params = {"format": "json", "from": extension, "to": number}
+    query = _php_query(sorted(params.items()))
+    authorization = zadarma_authorization(ZADARMA_CALLBACK, params, key, secret)
+    return HttpRequest("GET", f"{base}{ZADARMA_CALLBACK}?{query}", (("Authorization", authorization),))
+
+
+def zadarma_outcome(status: int, body: bytes) -> Outcome:
+    """Zadarma answers ``{"status": "success", ...}`` or ``{"status": "error", "message": ...}``."""
+    answer = json_object(body)
+    if 200 <= status < 300 and answer.get("status") == "success":
+        return Outcome(True)
+    message = answer.get("message")
+    if isinstance(message, str) and message.strip():
+        return Outcome(False, clip(message))
+    return Outcome(False, f"HTTP {status}{quote_answer(body)}")
+
+
+# -----------------------------------------------------------------------------
+# The extension list: GET /v1/pbx/internal/, then /v1/pbx/internal/<n>/info/ per number
+# -----------------------------------------------------------------------------
+
+ZADARMA_INTERNAL = "/v1/pbx/internal/"
+
+
+def zadarma_get(api_method: str, *, base_url: str | None, key: str, secret: str,
+                params: dict[str, str] | None = None) -> HttpRequest:
+    """A signed GET of ``params`` plus ``format=json``, which Zadarma's clients always add (and
+    sign): ``Client::call()`` in user-api-v1. Signature: zadarma_authorization."""
+    if not key or not secret:
+        raise PbxApiError("the Zadarma API key and secret are required")
+    base = check_base_url(base_url or ZADARMA_URL, "the Zadarma API URL")
+    query = dict(params or {}, format="json")
+    authorization = zadarma_authorization(api_method, query, key, secret)
+    url = f"{base}{api_method}?{_php_query(sorted(query.items()))}"
+    return HttpRequest("GET", url, (("Authorization", authorization),))
+
+
+def zadarma_internal_list(*, base_url: str | None, key: str, secret: str) -> HttpRequest:
+    return zadarma_get(ZADARMA_INTERNAL, base_url=base_url, key=key, secret=secret)
+
+
+def zadarma_internal_info(number: str, *, base_url: str | None, key: str, secret: str) -> HttpRequest:
+    if not number.isascii() or not number.isalnum():
+        raise PbxApiError(f"Zadarma extension {number!r} is not alphanumeric")
+    return zadarma_get(f"{ZADARMA_INTERNAL}{number}/info/", base_url=base_url, key=key, secret=secret)
+
+
+def _zadarma_ok(status: int, body: bytes, what: str) -> dict[str, Any]:
+    data = json_answer(status, body, what)
+    if not 200 <= status < 300 or data.get("status") != "success":
+        detail = data.get("message") or data.get("status") or "no status"
+        raise PbxApiError(f"{what}: HTTP {status}, {excerpt(str(detail), MAX_QUOTED)}")
+    return data
+
+
+def parse_zadarma_internal_list(status: int, body: bytes) -> list[str]:
+    """The extension numbers of ``/v1/pbx/internal/`` (numbers may come as ints)."""
+    numbers = _zadarma_ok(status, body, "Zadarma /v1/pbx/internal/").get("numbers")
+    if not isinstance(numbers, list):
+        raise PbxApiError("Zadarma /v1/pbx/internal/: 'numbers' is not a list")
+    return [entry(number, None).number for number in numbers]
+
+
+def parse_zadarma_internal_info(number: str, status: int, body: bytes) -> ExtensionEntry:
+    """One extension from ``/v1/pbx/internal/<n>/info/``. Zadarma keeps no user e-mail on an
+    extension; the address its recordings are mailed to (``record_email``) is the closest, and
+    is what auto-bind then matches."""
+    info = _zadarma_ok(status, body, f"Zadarma /v1/pbx/internal/{number}/info/")
+    return entry(number, info.get("email") or info.get("record_email"))

@@ -1,4 +1,6 @@
-"""Yeastar P-Series webhook events mapped onto the canonical call events. Pure: no Odoo, no I/O.
+"""Yeastar P-Series, pure (no Odoo, no I/O): webhook events mapped onto the canonical call
+events, the OpenAPI client (token, click-to-dial, extension list, inbound-call control,
+recordings).
 
 The PBX posts ``{"type": <event ID>, "sn": "<PBX serial number>", "msg": "<JSON text>"}``;
 ``msg`` is itself JSON *text* (help.yeastar.com, P-Series developer guide, "Monitor Events via
@@ -42,15 +44,19 @@ import hmac
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from . import dates, payload
-from .originate import (
-    YEASTAR_USER_AGENT, HttpRequest, Outcome, _yeastar_base, yeastar_api_request, yeastar_outcome,
+from ...lib import dates, payload
+from ...lib.extension_binding import ExtensionEntry
+from ...lib.originate import (
+    MAX_QUOTED, HttpRequest, OriginateError, Outcome, check_http_url, clip, json_object, quote_answer, seconds,
 )
-from .payload import PayloadError
+from ...lib.pbx_api import PbxApiError, check_base_url, entry, json_answer
+from ...lib.payload import PayloadError
+from ...lib.text import excerpt
 
 CALL_STATUS = "30011"
 NEW_CDR = "30012"
@@ -409,3 +415,148 @@ def recording_file_request(*, base_url: str | None, access_token: str, resource:
     """``GET {base_url}{download_resource_url}?access_token=…``: the recording itself."""
     url = f"{_yeastar_base(base_url)}{resource}?{urlencode({'access_token': access_token}, quote_via=quote, safe='')}"
     return HttpRequest("GET", url, (("User-Agent", YEASTAR_USER_AGENT),))
+
+
+# -----------------------------------------------------------------------------
+# The OpenAPI: access token (get_token, refresh_token) and click-to-dial (call/dial)
+# -----------------------------------------------------------------------------
+
+YEASTAR_API = "/openapi/v1.0"
+
+
+YEASTAR_USER_AGENT = "OpenAPI"
+
+
+#: A cached Yeastar token is not used in its last minute (the dial must not race its expiry).
+TOKEN_MARGIN = 60
+
+
+@dataclass(frozen=True)
+class YeastarToken:
+    """A Yeastar access token and refresh token, with their expiry as Unix times."""
+
+    access_token: str
+    expires_at: float
+    refresh_token: str
+    refresh_expires_at: float
+
+
+def _yeastar_base(base_url: str | None) -> str:
+    return check_http_url(base_url or "", "the Yeastar PBX URL").rstrip("/")
+
+
+def _yeastar_post(url: str, data: dict[str, Any]) -> HttpRequest:
+    headers = (("Content-Type", "application/json"), ("User-Agent", YEASTAR_USER_AGENT))
+    return HttpRequest("POST", url, headers, json.dumps(data).encode())
+
+
+def yeastar_token_request(*, base_url: str | None, client_id: str, client_secret: str) -> HttpRequest:
+    """``POST /openapi/v1.0/get_token`` with the Client ID and Secret as username/password."""
+    if not client_id or not client_secret:
+        raise OriginateError("not_configured", "the Yeastar Client ID and Client Secret are required")
+    url = f"{_yeastar_base(base_url)}{YEASTAR_API}/get_token"
+    return _yeastar_post(url, {"username": client_id, "password": client_secret})
+
+
+def yeastar_refresh_request(*, base_url: str | None, refresh_token: str) -> HttpRequest:
+    """``POST /openapi/v1.0/refresh_token``: a new token pair without sending the secret."""
+    url = f"{_yeastar_base(base_url)}{YEASTAR_API}/refresh_token"
+    return _yeastar_post(url, {"refresh_token": refresh_token})
+
+
+def yeastar_token(status: int, body: bytes, now: float) -> YeastarToken | Outcome:
+    """The token pair of a get_token/refresh_token answer, or the refusal."""
+    answer = json_object(body)
+    access = answer.get("access_token")
+    if not (200 <= status < 300 and answer.get("errcode") == 0 and isinstance(access, str) and access):
+        return _yeastar_refusal(status, body, answer)
+    refresh = answer.get("refresh_token")
+    return YeastarToken(
+        access_token=access,
+        expires_at=now + seconds(answer.get("access_token_expire_time"), 1800),
+        refresh_token=refresh if isinstance(refresh, str) else "",
+        refresh_expires_at=now + seconds(answer.get("refresh_token_expire_time"), 86400),
+    )
+
+
+def yeastar_token_usable(expires_at: float | None, now: float) -> bool:
+    """Whether a cached token still has more than TOKEN_MARGIN seconds to live."""
+    return bool(expires_at) and expires_at - TOKEN_MARGIN > now
+
+
+def yeastar_api_request(*, base_url: str | None, access_token: str, endpoint: str,
+                        data: dict[str, Any] | None = None,
+                        query: Mapping[str, str] | None = None) -> HttpRequest:
+    """An OpenAPI call carrying the token as ``?access_token=``: a JSON POST of ``data``, or
+    a GET (with ``query``) when there is none; always with ``User-Agent: OpenAPI``."""
+    params = {**(query or {}), "access_token": access_token}
+    url = f"{_yeastar_base(base_url)}{YEASTAR_API}/{endpoint}?{urlencode(params, safe='', quote_via=quote)}"
+    if data is None:
+        return HttpRequest("GET", url, (("User-Agent", YEASTAR_USER_AGENT),))
+    return _yeastar_post(url, data)
+
+
+def yeastar_dial_request(*, base_url: str | None, access_token: str, extension: str, number: str) -> HttpRequest:
+    """``POST /openapi/v1.0/call/dial?access_token=…``: ring ``caller``, then call ``callee``."""
+    return yeastar_api_request(base_url=base_url, access_token=access_token, endpoint="call/dial",
+                               data={"caller": extension, "callee": number})
+
+
+def yeastar_outcome(status: int, body: bytes) -> Outcome:
+    """Yeastar accepted the call when it answered ``errcode`` 0."""
+    answer = json_object(body)
+    if 200 <= status < 300 and answer.get("errcode") == 0:
+        return Outcome(True)
+    return _yeastar_refusal(status, body, answer)
+
+
+def yeastar_token_rejected(outcome: Outcome) -> bool:
+    """Whether a refused dial blames the access token (expired or revoked): worth one retry."""
+    return not outcome.ok and "TOKEN" in outcome.detail.upper()
+
+
+def _yeastar_refusal(status: int, body: bytes, answer: Mapping[str, Any]) -> Outcome:
+    errmsg, errcode = answer.get("errmsg"), answer.get("errcode")
+    if isinstance(errmsg, str) and errmsg.strip():
+        return Outcome(False, clip(f"{errmsg} (errcode {errcode})"))
+    return Outcome(False, f"HTTP {status}{quote_answer(body)}")
+
+
+# -----------------------------------------------------------------------------
+# The extension list: GET extension/list, page by page, with the access token
+# -----------------------------------------------------------------------------
+
+#: Small pages: click-to-dial's sender reads at most originate.MAX_ANSWER_BYTES of an answer.
+YEASTAR_PAGE_SIZE = 30
+
+
+#: Yeastar pages read at most (12,000 extensions).
+MAX_PAGES = 400
+
+
+def yeastar_extension_list(*, base_url: str | None, access_token: str, page: int = 1,
+                           page_size: int = YEASTAR_PAGE_SIZE) -> HttpRequest:
+    base = check_base_url(base_url, "the Yeastar PBX URL")
+    query = urlencode({"access_token": access_token, "page": page, "page_size": page_size})
+    return HttpRequest(
+        "GET", f"{base}{YEASTAR_API}/extension/list?{query}",
+        (("User-Agent", YEASTAR_USER_AGENT),),
+    )
+
+
+def parse_yeastar_extension_list(status: int, body: bytes) -> tuple[list[ExtensionEntry], int]:
+    """``(extensions of this page, total_number)`` of ``extension/list``."""
+    data = json_answer(status, body, "Yeastar extension/list")
+    if not 200 <= status < 300 or data.get("errcode") != 0:
+        detail = f"{data.get('errmsg') or ''} (errcode {data.get('errcode')})".strip()
+        raise PbxApiError(f"Yeastar extension/list: HTTP {status}, {excerpt(detail, MAX_QUOTED)}")
+    rows = data.get("data", [])
+    total = data.get("total_number", len(rows) if isinstance(rows, list) else 0)
+    if not isinstance(rows, list) or isinstance(total, bool) or not isinstance(total, int):
+        raise PbxApiError("Yeastar extension/list: 'data' or 'total_number' malformed")
+    entries = []
+    for row in rows:
+        if not isinstance(row, dict):
+            raise PbxApiError("Yeastar extension/list: a row is not an object")
+        entries.append(entry(row.get("number"), row.get("email_addr")))
+    return entries, total

@@ -1,7 +1,7 @@
 """3CX server-side CRM integration: the call journal and the contact answer.
 
 3CX (v18 and v20) talks to a CRM through an XML template uploaded on the PBX
-(``data/3cx/pbx_callcenter_3cx.xml``, read by :mod:`.threecx_template`). Three of its scenarios
+(``pbx_callcenter_3cx.xml`` beside this file, read by :mod:`.template`). Three of its scenarios
 call this module's routes:
 
 - the contact lookup (``Scenario Id=""``) reads :func:`lookup_answer`;
@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from . import dates, payload, recording
+from ...lib import dates, payload, recording
 
 SOURCE = "threecx"
 JOURNAL_EVENT = "ReportCall"

@@ -2,26 +2,26 @@ from odoo import http
 from odoo.http import content_disposition, request
 from werkzeug.exceptions import NotFound
 
-from ..lib import threecx
-from .main import PBX_ROUTE as ROUTE, _http_in, json_response as _json
+from ...controllers.main import PBX_ROUTE as ROUTE, answer_json, http_in
+from . import protocol as threecx
 
 
 class PbxThreecxController(http.Controller):
     """The routes 3CX's server-side CRM template calls, and the template's download. Adapters:
-    request -> one model call -> JSON. Every method is routed so that the model answers a wrong
-    one (405) as JSON."""
+    request -> one model call behind the gate -> JSON. Every method is routed so that the gate
+    answers a wrong one (405) as JSON."""
 
     @http.route(threecx.LOOKUP_PATH, **ROUTE)
     def threecx_lookup(self, **_params):
-        return _json(*request.env["pbx.connection"]._api_threecx_lookup(_http_in()))
+        return answer_json(lambda: request.env["pbx.connection"]._api_threecx_lookup(http_in()))
 
     @http.route(threecx.CONTACT_PATH, **ROUTE)
     def threecx_contact(self, **_params):
-        return _json(*request.env["pbx.connection"]._api_threecx_contact(_http_in()))
+        return answer_json(lambda: request.env["pbx.connection"]._api_threecx_contact(http_in()))
 
     @http.route(threecx.JOURNAL_PATH, **ROUTE)
     def threecx_journal(self, **_params):
-        return _json(*request.env["pbx.connection"]._api_threecx_journal(_http_in()))
+        return answer_json(lambda: request.env["pbx.connection"]._api_threecx_journal(http_in()))
 
     @http.route("/pbx_callcenter/3cx/template/<int:connection_id>", type="http", auth="user",
                 methods=["GET"])

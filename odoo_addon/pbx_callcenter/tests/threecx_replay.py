@@ -1,5 +1,5 @@
-"""The 3CX CRM template shipped with the module: read it, fill in the Odoo URL, and replay
-what 3CX sends for each scenario.
+"""Replay of the 3CX CRM template (vendors/threecx/pbx_callcenter_3cx.xml): what 3CX sends for each
+scenario. Test code only (the module's tests and tests/python), no Odoo import.
 
 The replay (:func:`scenarios`, :func:`simulate_request`) follows 3CX's documented template
 rules closely enough to build the requests a PBX would send: ``[Variable]`` substitution, the
@@ -11,22 +11,14 @@ caller gives their value, and an expression nobody gave fails loudly.
 
 from __future__ import annotations
 
-import os
 import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
-from .text import has_control_chars
+# the runtime half, re-exported so that a test reads one module
+from ..vendors.threecx.template import TEMPLATE_PATH, URL_PARAMETER, read_template, render  # noqa: F401
 
-TEMPLATE_PATH = os.path.join(
-    os.path.dirname(os.path.abspath(__file__)), os.pardir, "data", "3cx", "pbx_callcenter_3cx.xml")
-TEMPLATE_FILENAME = "odoo_pbx_callcenter_3cx.xml"
-URL_PARAMETER = "OdooUrl"
-
-_URL_DEFAULT = re.compile(
-    r'(<Parameter\s+Name="' + URL_PARAMETER + r'"[^>]*?\sDefault=")[^"]*(")')
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -44,27 +36,6 @@ class Scenario:
     variables: dict[str, str] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)
 
-
-def read_template(path: str = TEMPLATE_PATH) -> str:
-    with open(path, encoding="utf-8") as handle:
-        return handle.read()
-
-
-def render(xml_text: str, base_url: str | None) -> str:
-    """The template with the Odoo URL parameter's default set to ``base_url`` (http(s) only,
-    trailing slash dropped); unchanged when ``base_url`` is empty or not a web URL."""
-    url = (base_url or "").strip().rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(
-            ch in url for ch in '"<>&\'') or has_control_chars(url):
-        return xml_text
-    rendered, count = _URL_DEFAULT.subn(lambda match: match[1] + url + match[2], xml_text, count=1)
-    if count != 1:
-        raise ValueError(f"the template has no {URL_PARAMETER} parameter")
-    return rendered
-
-
-# ---- reading the scenarios -----------------------------------------------------------------
 
 def parse(xml_text: str) -> ElementTree.Element:
     return ElementTree.fromstring(xml_text.encode("utf-8"))
@@ -125,8 +96,6 @@ def variables_used(text: str) -> set[str]:
     """Every ``[Name]`` variable referenced by a template value, nested ones included."""
     return set(re.findall(r"\[([A-Za-z_][A-Za-z0-9_]*)\]", text))
 
-
-# ---- what 3CX sends -------------------------------------------------------------------------
 
 def format_number(number: str, prefix: str, max_length: str = "") -> str:
     """``[Number]`` as the template's ``<Number>`` element makes it (3CX documentation):

@@ -3,16 +3,16 @@ from werkzeug.exceptions import NotFound
 from odoo import _, http
 from odoo.http import Response, content_disposition, request
 
-from .main import PBX_ROUTE, _http_in, json_response, text_response
+from ...controllers.main import PBX_ROUTE, answer_json, http_in, text_response
 
 
 class PbxYeastarController(http.Controller):
-    """Yeastar P-Series webhook (Integrations › API › Webhook Event Push): an adapter, request ->
-    plain values -> one model call -> JSON. The token comes in the URL (?token=)."""
+    """Yeastar P-Series webhook (Integrations › API › Webhook Event Push): request -> plain
+    values -> one model call behind the gate -> JSON. The token comes in the URL (?token=)."""
 
     @http.route("/api/callcenter/yeastar", **PBX_ROUTE)
     def yeastar_event(self, **_params):
-        return json_response(*request.env["pbx.call.event"]._yeastar_receive(_http_in()))
+        return answer_json(lambda: request.env["pbx.call.event"]._yeastar_receive(http_in()))
 
     @http.route(
         "/pbx_callcenter/yeastar/<int:connection_id>/recording/<path:filename>", type="http",
@@ -20,7 +20,7 @@ class PbxYeastarController(http.Controller):
     )
     def yeastar_recording(self, connection_id, filename, **_params):
         """Play a recording kept on the PBX, fetched through its API, for a user who can see
-        the call (the connection's recording base URL points here: see pbx_yeastar.py)."""
+        the call (the connection's recording base URL points here: see models.py)."""
         name = filename.rsplit("/", 1)[-1]
         call = request.env["pbx.call"].search(
             [("connection_id", "=", connection_id), ("recording_file", "=", name)], limit=1)

@@ -1,14 +1,17 @@
+"""3CX, the Odoo side: the connection kind, the routes its server-side CRM template calls
+(contact lookup, contact creation, call journal) behind the gate, and the template itself,
+downloaded from the connection. The mapping and the template's rules: protocol.py, template.py."""
 import logging
 
-from odoo import SUPERUSER_ID, _, api, models
+from odoo import _, api, fields, models
 
-from ..lib import contract, payload, threecx, threecx_template
-from . import odoo_compat
-from .pbx_call_event import NATIVE_ADAPTERS, _printable, request_fields
+from ...lib import payload
+from ...lib.gate import Refusal
+from ...models import odoo_compat
+from ...models.pbx_call_event import request_fields
+from . import protocol as threecx, template as threecx_template
 
 _logger = logging.getLogger(__name__)
-
-NATIVE_ADAPTERS[threecx.SOURCE] = threecx
 
 
 class PbxConnection(models.Model):
@@ -17,78 +20,62 @@ class PbxConnection(models.Model):
 
     _inherit = "pbx.connection"
 
+    kind = fields.Selection(selection_add=[("threecx", "3CX")], ondelete={"threecx": "set default"})
+
+    @api.model
+    def _pbx_route_kinds(self):
+        return dict(super()._pbx_route_kinds(), threecx=("threecx",))  # /3cx/lookup, /contact, /journal
+
+    def _threecx_verify(self, http_in, body):
+        """3CX cannot sign its requests: a connection that requires signatures is refused."""
+        if self.webhook_secret:
+            raise Refusal("forbidden", _(
+                "This connection requires signed requests, which 3CX cannot send: clear its "
+                "webhook secret to use it with 3CX."))
+
     # ---- the routes 3CX calls -----------------------------------------------------------
 
     @api.model
     def _api_threecx_lookup(self, http_in):
-        """(status, dict): the 3CX contact answer for ``?number=`` (read-only, no journal)."""
+        """The 3CX contact answer for ``?number=`` (read-only, no journal)."""
         number = http_in["query"].get(threecx.LOOKUP_NUMBER)
         return self._threecx_contact_route(
             http_in, "GET", lambda _body: threecx.read_number(number), "_threecx_lookup")
 
     @api.model
     def _api_threecx_contact(self, http_in):
-        """(status, dict): the contact or lead with this number, created when there is none."""
+        """The contact or lead with this number, created when there is none."""
         return self._threecx_contact_route(
             http_in, "POST", lambda body: threecx.parse_contact(request_fields(body, http_in)),
             "_threecx_create_contact")
 
     @api.model
     def _threecx_contact_route(self, http_in, method, read, build):
-        """Authenticate, ``read(body)`` the request's values (400 naming the bad fields), then
-        answer ``connection.<build>(values)``; a failure is logged and answered as JSON."""
-        connection, body, error = self._threecx_authenticate(http_in, method)
-        if error:
-            return error
+        """Pass the gate, ``read(body)`` the request's values (400 naming the bad fields), then
+        answer ``connection.<build>(values)``; a failure is logged and refused as JSON (500)."""
+        connection_su, body = self._gate(http_in, "threecx", methods=(method,), verify="_threecx_verify")
         try:
             values = read(body)
         except payload.PayloadError as error:
-            return contract.error_response(
-                "invalid_payload", _("Some fields are invalid."), error.fields)
+            raise Refusal("invalid_payload", _("Some fields are invalid."), error.fields) from None
         try:
-            answer = getattr(connection, build)(values)
+            answer = getattr(connection_su, build)(values)
             # Written now, as the superuser: the end-of-request flush runs as the request's
             # user, and this auth="none" route has none (Odoo 19 fails there on a new lead).
-            connection.env.flush_all()
-            return 200, answer
+            connection_su.env.flush_all()
+            return answer
         except Exception:  # noqa: BLE001 - logged; 3CX gets a JSON error, not a stack trace
-            _logger.exception("3CX request failed on PBX connection %s", connection.id)
-            return contract.error_response(
-                "processing_failed", _("The request could not be processed."))
+            _logger.exception("3CX request failed on PBX connection %s", connection_su.id)
+            raise Refusal("processing_failed", _("The request could not be processed.")) from None
 
     @api.model
     def _api_threecx_journal(self, http_in):
-        """(status, dict): journal 3CX's ReportCall and apply it as the end of a call."""
-        connection, body, error = self._threecx_authenticate(http_in, "POST")
-        if error:
-            return error
-        Event = connection.env["pbx.call.event"]
-        try:
-            data = request_fields(body, http_in)
-        except payload.PayloadError as error:
-            event = Event._journal(connection, "native", _printable(body), http_in, error,
-                                   source=threecx.SOURCE, native_event=threecx.JOURNAL_EVENT)
-            return contract.error_response(
-                "invalid_payload", _("The body could not be read."), error.fields, event.id)
-        return Event._native_receive(connection, threecx.SOURCE, threecx.JOURNAL_EVENT, data, http_in)
-
-    @api.model
-    def _threecx_authenticate(self, http_in, method):
-        """(connection, body, error) of a 3CX request: method, token and source IP, body size,
-        no signature required (3CX cannot sign), then the enabled switch. ``body`` is None for
-        a form Odoo already parsed."""
-        Connection = self.env(user=SUPERUSER_ID, su=True)[self._name]
-        _events, connection, body, error = Connection.env["pbx.call.event"]._authenticated_post(
-            http_in, "threecx", (method,))
-        if error:
-            return Connection, None, error
-        if connection.webhook_secret:
-            return Connection, None, contract.error_response(
-                "forbidden", _("This connection requires signed requests, which 3CX cannot send: "
-                               "clear its webhook secret to use it with 3CX."))
-        if not connection.enabled:
-            return Connection, None, connection._disabled_error()
-        return connection, body, None
+        """Journal 3CX's ReportCall and apply it as the end of a call; the core's answer."""
+        connection_su, body = self._gate(http_in, "threecx", verify="_threecx_verify")
+        events_su = connection_su.env["pbx.call.event"]
+        data = events_su._read_fields(connection_su, body, http_in, source=threecx.SOURCE,
+                                      native_event=threecx.JOURNAL_EVENT)
+        return events_su._native_receive(connection_su, threecx.SOURCE, threecx.JOURNAL_EVENT, data, http_in)
 
     # ---- contacts as 3CX shows them ---------------------------------------------------
 
@@ -189,3 +176,13 @@ class PbxConnection(models.Model):
         self._check_record_access("read")
         xml_text = threecx_template.render(threecx_template.read_template(), self._base_url())
         return threecx_template.TEMPLATE_FILENAME, xml_text
+
+
+class PbxCallEvent(models.Model):
+    _inherit = "pbx.call.event"
+
+    source = fields.Selection(selection_add=[("threecx", "3CX")], ondelete={"threecx": "cascade"})
+
+    @api.model
+    def _pbx_event_mappers(self):
+        return dict(super()._pbx_event_mappers(), **{threecx.SOURCE: threecx.to_canonical})

@@ -1,0 +1,1 @@
+"""Zadarma: webhooks, click-to-dial, extension import and recordings (see vendors/__init__.py)."""

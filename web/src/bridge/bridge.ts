@@ -1,7 +1,8 @@
 // Wires the bridge together: AMI client -> call tracker -> durable queue -> sender -> Odoo, plus
 // the click-to-dial endpoint. Open calls are saved next to the queue (calls.json) so a restarted
 // bridge still closes the calls it announced; CoreShowChannels after every login tells which of
-// them are still up.
+// them are still up. An IP Office feeds the same queue through its SMDR records (smdr_server.ts),
+// with or without an Asterisk.
 import { AmiClient } from "./ami_client";
 import { CallTracker } from "./call_tracker";
 import { compileRules } from "./channels";
@@ -11,6 +12,7 @@ import { type OriginateServer, startOriginateServer } from "./originate_server";
 import { DurableQueue } from "./queue";
 import { alignWithQueue, loadCalls, saveCalls } from "./saved_calls";
 import { Sender } from "./sender";
+import { type SmdrInput, startSmdrInput } from "./smdr_server";
 
 // -----------------------------------------------------------------------------
 // Types
@@ -24,11 +26,13 @@ export interface BridgeOptions {
 }
 
 export interface RunningBridge {
-    ami: AmiClient;
+    /** Null without an ami block (an IP Office alone). */
+    ami: AmiClient | null;
     tracker: CallTracker;
     queue: DurableQueue;
     sender: Sender;
     originate: OriginateServer | null;
+    smdr: SmdrInput | null;
     stop(): Promise<void>;
 }
 
@@ -74,38 +78,59 @@ export async function startBridge(config: BridgeConfig, options: BridgeOptions =
     }
 
     const amiLogger = logger.child("ami");
-    const ami: AmiClient = new AmiClient(
-        { ...config.ami, reconnect: config.reconnect, logger: amiLogger, random: options.random },
-        {
-            event: (message) => tracker.handle(message),
-            ready: () => {
-                const known = tracker.openLinkedids();
-                ami.action({ Action: "CoreShowChannels" }, { timeoutMs: 30_000 })
-                    .then(({ events }) => tracker.reconcile(events.filter((event) => event.Event === "CoreShowChannel"), lastAliveAt, known))
-                    .catch((error: unknown) => amiLogger.warn(`CoreShowChannels failed: ${errorText(error)}`));
-            },
-            down: () => (lastAliveAt = Date.now()),
-        }
-    );
+    let ami: AmiClient | null = null;
+    if (config.ami) {
+        const client: AmiClient = new AmiClient(
+            { ...config.ami, reconnect: config.reconnect, logger: amiLogger, random: options.random },
+            {
+                event: (message) => tracker.handle(message),
+                ready: () => {
+                    const known = tracker.openLinkedids();
+                    client.action({ Action: "CoreShowChannels" }, { timeoutMs: 30_000 })
+                        .then(({ events }) => tracker.reconcile(events.filter((event) => event.Event === "CoreShowChannel"), lastAliveAt, known))
+                        .catch((error: unknown) => amiLogger.warn(`CoreShowChannels failed: ${errorText(error)}`));
+                },
+                down: () => (lastAliveAt = Date.now()),
+            }
+        );
+        ami = client;
+    }
 
     let originate: OriginateServer | null = null;
-    if (config.originate) {
-        try {
+    let smdr: SmdrInput | null = null;
+    try {
+        if (config.originate && ami) {
             originate = await startOriginateServer(config.originate, ami, logger.child("originate"));
-        } catch (error) {
-            queue.close();
-            throw error;
         }
+        if (config.smdr) {
+            smdr = await startSmdrInput(config.smdr, {
+                queueDir: config.queueDir,
+                queue,
+                logger: logger.child("smdr"),
+                emit: (event) => {
+                    queue.enqueue(event);
+                    sender.wake();
+                },
+            });
+        }
+    } catch (error) {
+        await originate?.close();
+        queue.close();
+        throw error;
     }
     if (queue.size) {
         logger.info(`${queue.size} event(s) still queued from a previous run: sending them first`);
     }
     sender.start();
-    ami.start();
+    ami?.start();
 
     const status = setInterval(() => {
+        const sources = [
+            ...(ami ? [`Asterisk ${ami.ready ? "connected" : "DISCONNECTED"}, ${tracker.openCalls} open call(s)`] : []),
+            ...(smdr ? [`IP Office ${smdr.connected ? "connected" : "NOT CONNECTED"}, ${smdr.calls.size} unfinished call(s)`] : []),
+        ];
         logger.info(
-            `status: Asterisk ${ami.ready ? "connected" : "DISCONNECTED"}, ${tracker.openCalls} open call(s), ` +
+            `status: ${sources.join(", ")}, ` +
                 `${queue.size} event(s) queued, ${sender.stats.delivered} delivered, ${sender.stats.rejected} rejected`
         );
         if (tracker.openCalls) {
@@ -120,10 +145,12 @@ export async function startBridge(config: BridgeConfig, options: BridgeOptions =
         queue,
         sender,
         originate,
+        smdr,
         async stop() {
             clearInterval(status);
             await originate?.close();
-            await ami.stop();
+            await smdr?.close();
+            await ami?.stop();
             tracker.close();
             save();
             await sender.stop();

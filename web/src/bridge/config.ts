@@ -2,6 +2,7 @@
 // channel names. Unknown keys are errors (a typo must not silently fall back to a default), and
 // every error names the key at fault: "ami.port: must be a whole number from 1 to 65535".
 import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { LOG_LEVELS } from "./log";
@@ -54,7 +55,7 @@ const backoff = (initialMs: number, maxMs: number) =>
 // number>, a decimal number up to 32767 (as seen on a real Asterisk 22).
 export const DEFAULT_EXTENSION_CHANNELS = ["^(?:PJSIP|SIP)/(\\d{2,8})-[0-9a-f]{6,}$", "^IAX2/(\\d{2,8})-\\d{1,5}$"];
 
-export const bridgeConfigSchema = z.strictObject({
+const bridgeConfigShape = z.strictObject({
     ami: z.strictObject({
         host: z.string().min(1).default("127.0.0.1"),
         port: port.default(5038),
@@ -63,7 +64,7 @@ export const bridgeConfigSchema = z.strictObject({
         connectTimeoutMs: milliseconds(10_000),
         pingIntervalMs: milliseconds(20_000),
         pingTimeoutMs: milliseconds(10_000),
-    }),
+    }).optional(),
     odoo: z.strictObject({
         url: httpUrl,
         token: z.string().min(8, "must be the connection's API token (pbx_...)"),
@@ -95,13 +96,31 @@ export const bridgeConfigSchema = z.strictObject({
             variables: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_()]*$/, "variable names: letters, digits, _"), amiText).default({}),
         })
         .optional(),
+    /** Avaya IP Office: SMDR records pushed over TCP (IP Office connects, the bridge listens). */
+    smdr: z
+        .strictObject({
+            listenHost: z.string().min(1).default("0.0.0.0"),
+            /** 0: any free port (tests). */
+            listenPort: z.number().int().min(0).max(65535, "must be a whole number from 0 to 65535"),
+            allowFrom: z
+                .array(z.string().refine((value) => isIP(value) !== 0, "must be an IP address"))
+                .min(1, "list the IP Office's address(es): connections from anywhere else are refused"),
+            reportInternal: z.boolean().default(false),
+            incompleteCallMs: milliseconds(86_400_000),
+        })
+        .optional(),
     logLevel: z.enum(LOG_LEVELS).default("info"),
 });
+
+export const bridgeConfigSchema = bridgeConfigShape
+    .refine((config) => config.ami || config.smdr, { message: "needs an ami block (Asterisk), an smdr block (IP Office) or both" })
+    .refine((config) => !config.originate || config.ami, { path: ["originate"], message: "needs the ami block: click-to-dial goes through Asterisk" });
 
 export type BridgeConfig = z.output<typeof bridgeConfigSchema>;
 export type BridgeConfigInput = z.input<typeof bridgeConfigSchema>;
 export type OriginateConfig = NonNullable<BridgeConfig["originate"]>;
 export type CallsConfig = BridgeConfig["calls"];
+export type SmdrConfig = NonNullable<BridgeConfig["smdr"]>;
 
 // -----------------------------------------------------------------------------
 // Loading

@@ -1,5 +1,6 @@
-// The Asterisk AMI bridge: a long-running process that turns AMI events into the canonical
-// /api/callcenter/* events of Odoo, with a durable local queue, and serves click-to-dial.
+// The Asterisk AMI bridge: a long-running process that turns AMI events (and IP Office SMDR
+// records) into the canonical /api/callcenter/* events of Odoo, with a durable local queue, and
+// serves click-to-dial.
 //   node pbx_ami_bridge.mjs --config /etc/pbx-ami-bridge.json   (the single file `npm run build` writes
 //   to odoo_addon/pbx_callcenter/tools/ami_bridge/; `npm run ami-bridge -- --config …` runs it)
 // Exit status: 2 for a bad command line or configuration, 1 when it cannot start.
@@ -38,7 +39,11 @@ try {
     logger.error(`cannot start: ${errorText(error)}`);
     process.exit(1);
 }
-logger.info(`AMI bridge started: Asterisk ${config.ami.host}:${config.ami.port} -> ${config.odoo.url}, queue ${config.queueDir}`);
+const sources = [
+    ...(config.ami ? [`Asterisk ${config.ami.host}:${config.ami.port}`] : []),
+    ...(bridge.smdr ? [`IP Office SMDR on ${bridge.smdr.address.host}:${bridge.smdr.address.port}`] : []),
+];
+logger.info(`bridge started: ${sources.join(" + ")} -> ${config.odoo.url}, queue ${config.queueDir}`);
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

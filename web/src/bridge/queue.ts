@@ -57,7 +57,8 @@ export function writeDurably(dir: string, name: string, text: string): void {
     fsyncPath(dir);
 }
 
-function appendDurably(path: string, line: string): void {
+/** Appends `line` and a newline to `path`, fsynced before it returns. */
+export function appendDurably(path: string, line: string): void {
     const fd = openSync(path, "a", 0o600);
     try {
         writeSync(fd, `${line}\n`);

@@ -86,6 +86,25 @@ describe("bridge configuration", () => {
         expect(message).toContain("originate.channel: must contain {extension}");
     });
 
+    test("an IP Office alone: an smdr block without ami, with its defaults", () => {
+        const noAmi = { odoo: MINIMAL.odoo, queueDir: MINIMAL.queueDir };
+        const config = parseConfig({ ...noAmi, smdr: { listenPort: 1150, allowFrom: ["192.0.2.10", "2001:db8::10"] } });
+        expect(config.ami).toBeUndefined();
+        expect(config.smdr).toEqual({ listenHost: "0.0.0.0", listenPort: 1150, allowFrom: ["192.0.2.10", "2001:db8::10"], reportInternal: false, incompleteCallMs: 86400000 });
+    });
+
+    test("a source is required, the smdr addresses must be IPs, and click-to-dial needs Asterisk", () => {
+        const noAmi = { odoo: MINIMAL.odoo, queueDir: MINIMAL.queueDir };
+        expect(problems(noAmi)).toBe("(file): needs an ami block (Asterisk), an smdr block (IP Office) or both");
+        expect(problems({ ...noAmi, smdr: { listenPort: 1150, allowFrom: [] } })).toBe(
+            "smdr.allowFrom: list the IP Office's address(es): connections from anywhere else are refused"
+        );
+        expect(problems({ ...noAmi, smdr: { listenPort: 1150, allowFrom: ["ipoffice.local"] } })).toBe("smdr.allowFrom.0: must be an IP address");
+        expect(problems({ ...noAmi, smdr: { listenPort: 1150, allowFrom: ["192.0.2.10"] }, originate: { listenPort: 8089, token: "a".repeat(16) } })).toBe(
+            "originate: needs the ami block: click-to-dial goes through Asterisk"
+        );
+    });
+
     test("a file that is not JSON, or missing, is reported with its path", () => {
         dir = mkdtempSync(join(tmpdir(), "ami-config-"));
         const path = join(dir, "bridge.json");

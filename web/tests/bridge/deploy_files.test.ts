@@ -1,6 +1,7 @@
 // The files an admin copies to the PBX host next to the bridge (odoo_addon/pbx_callcenter/tools/
-// ami_bridge/): the example configuration is accepted by the bridge's own parser and names every
-// key of the schema, and the systemd unit starts the built file with flags the bridge accepts.
+// ami_bridge/): the example configurations (Asterisk; IP Office) are accepted by the bridge's own
+// parser and together name every key of the schema, and the systemd unit starts the built file
+// with flags the bridge accepts.
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +14,7 @@ import { REPO_ROOT } from "../fixtures";
 
 const TOOLS = `${REPO_ROOT}odoo_addon/pbx_callcenter/tools/ami_bridge/`;
 const EXAMPLE = `${TOOLS}pbx-ami-bridge.example.json`;
+const AVAYA_EXAMPLE = `${TOOLS}pbx-ami-bridge.avaya.example.json`;
 const UNIT = `${TOOLS}pbx-ami-bridge.service`;
 
 const dir = mkdtempSync(join(tmpdir(), "ami-deploy-"));
@@ -68,8 +70,9 @@ function unitSettings(text: string): Map<string, string[]> {
 // Tests
 // -----------------------------------------------------------------------------
 
-describe("example configuration", () => {
+describe("example configurations", () => {
     const example = JSON.parse(readFileSync(EXAMPLE, "utf8"));
+    const avaya = JSON.parse(readFileSync(AVAYA_EXAMPLE, "utf8"));
 
     test("the bridge's config loader accepts it", () => {
         const config = loadConfig(EXAMPLE);
@@ -77,8 +80,17 @@ describe("example configuration", () => {
         expect(config.originate?.listenHost).toBe("127.0.0.1");
     });
 
-    test("it names every key the schema accepts, and no other", () => {
-        expect(valueKeys(example).sort()).toEqual(schemaKeys(bridgeConfigSchema).sort());
+    test("the loader accepts the IP Office one: SMDR without Asterisk, on the same queue directory", () => {
+        const config = loadConfig(AVAYA_EXAMPLE);
+        expect(config.ami).toBeUndefined();
+        expect(config.smdr?.listenHost).toBe("0.0.0.0");
+        expect(config.queueDir).toBe(example.queueDir);
+    });
+
+    test("together they name every key the schema accepts, and no other", () => {
+        const named = new Set([...valueKeys(example), ...valueKeys(avaya)]);
+        expect([...named].sort()).toEqual(schemaKeys(bridgeConfigSchema).sort());
+        expect(valueKeys(example).filter((key) => key.startsWith("smdr"))).toEqual([]);
     });
 
     test("its optional values are the defaults", () => {
@@ -89,6 +101,12 @@ describe("example configuration", () => {
             originate: { listenPort: example.originate.listenPort, token: example.originate.token },
         };
         expect(parseConfig(example)).toEqual(parseConfig(required));
+        const avayaRequired = {
+            odoo: { url: avaya.odoo.url, token: avaya.odoo.token },
+            queueDir: avaya.queueDir,
+            smdr: { listenPort: avaya.smdr.listenPort, allowFrom: avaya.smdr.allowFrom },
+        };
+        expect(parseConfig(avaya)).toEqual(parseConfig(avayaRequired));
     });
 });
 

@@ -102,7 +102,7 @@ describe("click-to-dial endpoint", () => {
         h.ami.originateAnswer = null;
         expect((await originate({ extension: "101", number: "0989464344" })).status).toBe(504);
         await h.ami.close();
-        await waitFor(() => !h.bridge.ami.ready, "the bridge to see Asterisk gone");
+        await waitFor(() => !h.bridge.ami!.ready, "the bridge to see Asterisk gone");
         const answer = await originate({ extension: "101", number: "0989464344" });
         expect(answer).toEqual({ status: 503, body: { ok: false, message: "the bridge is not connected to Asterisk" } });
     });

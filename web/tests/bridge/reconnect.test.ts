@@ -117,7 +117,7 @@ describe("AMI disconnections", () => {
         const port = h.ami.port;
         await h.ami.close();
         const started = Date.now();
-        await waitFor(() => h.bridge.ami.stats.connects >= 5, "five connection attempts");
+        await waitFor(() => h.bridge.ami!.stats.connects >= 5, "five connection attempts");
         // 20 ms doubling up to 100 ms, jitter in [d/2, d]: at least 10 + 20 + 40 + 50 ms.
         expect(Date.now() - started).toBeGreaterThanOrEqual(120);
         expect(h.logs.some(({ line }) => line.includes(`reconnecting to 127.0.0.1:${port}`) && line.includes("ECONNREFUSED"))).toBe(true);
@@ -131,7 +131,7 @@ describe("AMI login and keepalive", () => {
         await waitFor(() => h.ami.refusedLogins >= 3, "three refused logins");
         const error = h.logs.find(({ level }) => level === "error");
         expect(error?.line).toContain('Asterisk refused the login as "odoo": Authentication failed (check manager.conf)');
-        expect(h.bridge.ami.ready).toBe(false);
+        expect(h.bridge.ami!.ready).toBe(false);
         expect(h.ami.actions.filter((action) => action.Action !== "Login")).toEqual([]);
     });
 

@@ -1,10 +1,13 @@
 // The committed single-file bridge (odoo_addon/pbx_callcenter/tools/ami_bridge/pbx_ami_bridge.mjs)
 // copied ALONE into a temporary directory with no node_modules above it and run by plain `node`:
-// it logs in to a real TCP AMI stand-in, posts a replayed call to a real HTTP stand-in for Odoo
-// and stops on SIGTERM; a missing configuration exits 2.
+// it logs in to a real TCP AMI stand-in (or takes IP Office SMDR records over TCP), posts a
+// replayed call to a real HTTP stand-in for Odoo and stops on SIGTERM; a missing configuration
+// exits 2.
 import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
@@ -13,6 +16,7 @@ import { REPO_ROOT } from "../fixtures";
 import { FakeAmi, loadTranscript } from "./fake_ami";
 import { FakeOdoo } from "./fake_odoo";
 import { TOKEN, waitFor } from "./harness";
+import { example } from "./smdr_fixture";
 
 const FILE = "pbx_ami_bridge.mjs";
 
@@ -90,6 +94,29 @@ describe("the single-file AMI bridge", () => {
         expect(bridge.stdout()).toContain("stopped: 0 open call(s) saved, 0 event(s) queued for the next run");
         expect(bridge.stderr()).toBe("");
         expect(readdirSync(dir).sort()).toEqual(["cfg.json", "pbx_ami_bridge.mjs", "queue"]);
+    }, 30_000);
+
+    test("runs with node alone for an IP Office: Avaya's SMDR records over TCP posted to Odoo", async () => {
+        odoo = await FakeOdoo.start();
+        writeFileSync(
+            join(dir, "cfg.json"),
+            JSON.stringify({
+                odoo: { url: odoo.url, token: TOKEN, timeoutMs: 2000 },
+                queueDir: "queue",
+                smdr: { listenHost: "127.0.0.1", listenPort: 0, allowFrom: ["127.0.0.1"] },
+            })
+        );
+        const bridge = runNode(["--config", "cfg.json"]);
+        await waitFor(() => /bridge started: IP Office SMDR on 127\.0\.0\.1:\d+/.test(bridge.stdout()), "the SMDR listener", 10_000);
+        const port = Number(/IP Office SMDR on 127\.0\.0\.1:(\d+)/.exec(bridge.stdout())![1]);
+        const socket = createConnection({ host: "127.0.0.1", port });
+        await once(socket, "connect");
+        socket.end(example("transferred_to_voicemail").map((line) => `${line}\r\n`).join(""));
+        await waitFor(() => odoo!.received.length === 1, "the call_out", 10_000);
+        expect(odoo.events[0]).toMatchObject({ route: "call_out", payload: { callid: "1000014160@20080628093057", extension: "4750", billsec: 13 } });
+        bridge.child.kill("SIGTERM");
+        expect(await bridge.exited).toBe(0);
+        expect(bridge.stderr()).toBe("");
     }, 30_000);
 
     test("a missing configuration file exits 2 naming the file", async () => {

@@ -3,7 +3,7 @@
 // and zod bundled in) by scripts/build.mjs — do not edit; rebuild with `npm ci && npm run build`.
 // The Asterisk AMI bridge: needs Node.js 20 or later and nothing else.
 //   node pbx_ami_bridge.mjs --config /etc/pbx-ami-bridge.json
-// esbuild 0.28.2, sha256:1eaeeb624f68ed005fa311ddf07e6bbf4eb5d4487d5f701e6e2a4ec3060eab7f
+// esbuild 0.28.2, sha256:448a6ae19a8a87cde7951ede3aedb9b1c63767f18234985ac5a08dfbeacc5f27
 var __defProp = Object.defineProperty;
 var __export = (target, all) => {
   for (var name in all)
@@ -3918,9 +3918,9 @@ function partPattern(schema) {
     return own2 && before && after && after !== before ? own2.replace(cleanRegex(before), () => cleanRegex(after)) : own2;
   }
   if (def.options) {
-    let sources = def.options.map(partPattern);
-    if (sources.every(Boolean))
-      return `^(${sources.map((s) => cleanRegex(s)).join("|")})$`;
+    let sources2 = def.options.map(partPattern);
+    if (sources2.every(Boolean))
+      return `^(${sources2.map((s) => cleanRegex(s)).join("|")})$`;
   }
   return leafPattern(schema);
 }
@@ -6541,8 +6541,8 @@ function _stringFormat(Class2, format, fnOrRegex, _params = {}) {
 }
 
 // node_modules/zod/v4/core/to-json-schema.js
-function assignProps(target, ...sources) {
-  for (let source of sources)
+function assignProps(target, ...sources2) {
+  for (let source of sources2)
     for (let key of Reflect.ownKeys(source))
       Object.prototype.propertyIsEnumerable.call(source, key) && assignProp(target, key, source[key]);
   return target;
@@ -10667,6 +10667,302 @@ var Sender = class {
   }
 };
 
+// web/src/bridge/smdr_server.ts
+import { existsSync as existsSync2, readFileSync as readFileSync3 } from "node:fs";
+import { createServer as createServer2 } from "node:net";
+import { join as join3 } from "node:path";
+
+// web/src/bridge/smdr.ts
+var FIELD_NAMES = [
+  "Call Start",
+  "Connected Time",
+  "Ring Time",
+  "Caller",
+  "Direction",
+  "Called Number",
+  "Dialled Number",
+  "Account",
+  "Is Internal",
+  "Call ID",
+  "Continuation",
+  "Party1Device",
+  "Party1Name",
+  "Party2Device",
+  "Party2Name",
+  "Hold Time",
+  "Park Time"
+], FieldError = class extends Error {
+  constructor(index, message2, value) {
+    super(`field ${index + 1} (${FIELD_NAMES[index]}): ${message2}, got ${JSON.stringify(value)}`);
+  }
+}, CALL_START = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2})(?::(\d{2}))?$/, DURATION = /^(\d{1,4}):(\d{2}):(\d{2})$/;
+function callStart(value) {
+  let match = CALL_START.exec(value), [year, month, day, hour, minute, second = "00"] = match ? match.slice(1) : [];
+  if (!(match !== null && Number(month) >= 1 && Number(month) <= 12 && Number(day) >= 1 && Number(day) <= 31 && Number(hour) <= 23 && Number(minute) <= 59 && Number(second) <= 59))
+    throw new FieldError(0, "must be YYYY/MM/DD HH:MM:SS", value);
+  return `${year}-${month}-${day} ${hour}:${minute}:${second}`;
+}
+function connectedTime(value) {
+  let match = DURATION.exec(value);
+  if (!match || Number(match[2]) > 59 || Number(match[3]) > 59)
+    throw new FieldError(1, "must be HH:MM:SS", value);
+  return Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3]);
+}
+function seconds2(index, value) {
+  if (!/^\d{0,9}$/.test(value))
+    throw new FieldError(index, "must be a whole number of seconds", value);
+  return Number(value);
+}
+function flag(index, value) {
+  if (value !== "0" && value !== "1")
+    throw new FieldError(index, "must be 0 or 1", value);
+  return value === "1";
+}
+function parseSmdrLine(line) {
+  let fields = line.replace(/[\r\n\s]+$/, "").split(",");
+  if (fields.length < 17)
+    return { ok: !1, reason: `${fields.length} field(s), expected 30 (at least 17)` };
+  let text = (index) => fields[index].trim();
+  try {
+    let direction2 = text(4);
+    if (direction2 !== "I" && direction2 !== "O")
+      throw new FieldError(4, "must be I or O", direction2);
+    let callId = text(9);
+    if (!/^\d{1,20}$/.test(callId))
+      throw new FieldError(9, "must be a number", callId);
+    return { ok: !0, record: {
+      callStart: callStart(text(0)),
+      connectedSeconds: connectedTime(text(1)),
+      ringSeconds: seconds2(2, text(2)),
+      caller: text(3),
+      direction: direction2,
+      calledNumber: text(5),
+      dialledNumber: text(6),
+      account: text(7),
+      isInternal: flag(8, text(8)),
+      callId,
+      continuation: flag(10, text(10)),
+      party1Device: text(11),
+      party1Name: fields[12],
+      party2Device: text(13),
+      party2Name: fields[14],
+      holdSeconds: seconds2(15, text(15)),
+      parkSeconds: seconds2(16, text(16))
+    } };
+  } catch (error2) {
+    if (error2 instanceof FieldError)
+      return { ok: !1, reason: error2.message };
+    throw error2;
+  }
+}
+function extensionOf(device) {
+  return /^E(\d+)$/.exec(device)?.[1] ?? null;
+}
+function isVoicemail(device, name) {
+  return device.startsWith("V") && /^VM Channel\b/i.test(name.trim());
+}
+
+// web/src/bridge/smdr_calls.ts
+function issuesText2(issues) {
+  return issues.map((issue2) => `${issue2.path.map(String).join(".")}: ${issue2.message}`).join("; ");
+}
+function recordExtension(record3, internal, caller) {
+  let party1 = extensionOf(record3.party1Device), party2 = extensionOf(record3.party2Device);
+  if (!internal)
+    return party1 ?? party2;
+  let parties = [party2, party1].filter((party) => party !== null);
+  return parties.find((party) => party !== caller) ?? parties[0] ?? null;
+}
+function smdrCallid(record3) {
+  return `${record3.callId}@${record3.callStart.replace(/\D/g, "")}`;
+}
+function buildSmdrCall(records) {
+  let first = records[0], direction2 = first.isInternal ? "internal" : first.direction === "I" ? "in" : "out", phone2 = direction2 === "out" ? first.calledNumber.replace(/#$/, "") : first.caller, extension2 = records.map((record3) => recordExtension(record3, direction2 === "internal", first.caller)).reverse().find((found) => found !== null), billsec = records.filter((record3) => !isVoicemail(record3.party1Device, record3.party1Name) && !isVoicemail(record3.party2Device, record3.party2Name)).reduce((total, record3) => total + record3.connectedSeconds, 0), duration3 = records.reduce(
+    (total, record3) => total + record3.connectedSeconds + record3.ringSeconds + record3.holdSeconds + record3.parkSeconds,
+    0
+  ), callid2 = smdrCallid(first), payload = {
+    phone: phone2,
+    extension: extension2 ?? "",
+    callid: callid2,
+    calldate: first.callStart,
+    duration: duration3,
+    billsec,
+    status: billsec > 0 ? "ANSWERED" : "NO ANSWER",
+    direction: direction2
+  };
+  if (!phone2)
+    return { ok: !1, callid: callid2, reason: direction2 === "in" ? "no caller number (withheld)" : "no number" };
+  if (!extension2)
+    return { ok: !1, callid: callid2, reason: "no extension in any record" };
+  let parsed = callOutPayloadSchema.safeParse(payload);
+  return parsed.success ? { ok: !0, payload } : { ok: !1, callid: callid2, reason: issuesText2(parsed.error.issues) };
+}
+var SmdrCalls = class {
+  constructor(options) {
+    this.options = options;
+  }
+  options;
+  pending = /* @__PURE__ */ new Map();
+  get size() {
+    return this.pending.size;
+  }
+  /** Takes one parsed record (and its line, kept should the call not be reportable). */
+  add(record3, line, now) {
+    let call = this.pending.get(record3.callId) ?? { records: [], lines: [], lastAt: now };
+    return call.records.push(record3), call.lines.push(line), call.lastAt = now, record3.continuation ? (this.pending.set(record3.callId, call), { kind: "pending" }) : (this.pending.delete(record3.callId), this.finish(call));
+  }
+  /** Ends the calls whose latest record is older than `maxAgeMs` with the records they have. */
+  expire(now, maxAgeMs) {
+    return [...this.pending].filter(([, call]) => now - call.lastAt > maxAgeMs).map(([callId, call]) => (this.pending.delete(callId), this.finish(call)));
+  }
+  finish(call) {
+    let built = buildSmdrCall(call.records);
+    return built.ok ? built.payload.direction === "internal" && !this.options.reportInternal ? { kind: "internal", callid: built.payload.callid } : { kind: "event", event: { route: "call_out", payload: built.payload } } : { kind: "unreported", callid: built.callid, reason: built.reason, lines: call.lines };
+  }
+  snapshot() {
+    return [...this.pending].map(([callId, call]) => ({ callId, lines: [...call.lines], lastAt: call.lastAt }));
+  }
+  /** Takes back saved calls; returns the lines that no longer parse (none, unless edited). */
+  restore(calls) {
+    let bad = [];
+    for (let saved of calls) {
+      let records = saved.lines.map(parseSmdrLine).flatMap((parsed) => parsed.ok ? [parsed.record] : []);
+      if (records.length !== saved.lines.length) {
+        bad.push(...saved.lines);
+        continue;
+      }
+      this.pending.set(saved.callId, { records, lines: [...saved.lines], lastAt: saved.lastAt });
+    }
+    return bad;
+  }
+};
+
+// web/src/bridge/smdr_server.ts
+var SMDR_CALLS_FILE = "smdr_calls.json", SMDR_REJECTED_FILE = "smdr_rejected.jsonl", MAX_LINE_CHARS = 4096, TOO_LONG = `more than ${MAX_LINE_CHARS} characters without CR LF: skipped to the next line`;
+function plainAddress(address) {
+  return address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, "");
+}
+function loadPending(dir, logger2) {
+  let path = join3(dir, SMDR_CALLS_FILE);
+  if (!existsSync2(path))
+    return [];
+  try {
+    let saved = JSON.parse(readFileSync3(path, "utf8"));
+    if (!Array.isArray(saved.calls))
+      throw new Error("unexpected content");
+    return saved.calls;
+  } catch (error2) {
+    return logger2.error(`${path} is unreadable (${errorText(error2)}): records of unfinished calls are forgotten`), [];
+  }
+}
+var LineReader = class {
+  constructor(line, bad) {
+    this.line = line;
+    this.bad = bad;
+  }
+  line;
+  bad;
+  buffer = "";
+  skipping = !1;
+  push(chunk) {
+    this.buffer += chunk;
+    let end;
+    for (; (end = this.buffer.indexOf(`
+`)) !== -1; ) {
+      let text = this.buffer.slice(0, end).replace(/\r$/, "");
+      this.buffer = this.buffer.slice(end + 1), this.skipping ? this.skipping = !1 : text.length > MAX_LINE_CHARS ? this.bad(text.slice(0, MAX_LINE_CHARS), TOO_LONG) : text.trim() && this.line(text);
+    }
+    !this.skipping && this.buffer.length > MAX_LINE_CHARS && (this.bad(this.buffer.slice(0, MAX_LINE_CHARS), TOO_LONG), this.skipping = !0), this.skipping && (this.buffer = "");
+  }
+  end() {
+    this.buffer.trim() && !this.skipping && this.bad(this.buffer, "the connection closed in the middle of a record (no CR LF)"), this.buffer = "";
+  }
+};
+async function startSmdrInput(config3, options) {
+  let { logger: logger2, queueDir } = options, calls = new SmdrCalls({ reportInternal: config3.reportInternal }), stats = { connections: 0, refused: 0, records: 0, rejected: 0 }, allowed = new Set(config3.allowFrom.map(plainAddress)), rejectedFile = join3(queueDir, SMDR_REJECTED_FILE), save = () => writeDurably(queueDir, SMDR_CALLS_FILE, JSON.stringify({ savedAt: Date.now(), calls: calls.snapshot() })), reject = (reason, lines, peer) => {
+    stats.rejected++, appendDurably(rejectedFile, JSON.stringify({ reason, lines, peer, rejectedAt: (/* @__PURE__ */ new Date()).toISOString() }));
+  }, settle2 = (outcome) => {
+    if (outcome.kind === "event") {
+      let { payload } = outcome.event;
+      logger2.info(`call ${payload.callid}: call_out ${payload.direction} ${payload.phone} ext ${payload.extension} ${payload.status}`), options.emit(outcome.event);
+    } else outcome.kind === "internal" ? logger2.debug(`call ${outcome.callid}: internal, not reported (smdr.reportInternal is off)`) : outcome.kind === "unreported" && (logger2.warn(`call ${outcome.callid} not reported: ${outcome.reason}; its record(s) kept in ${rejectedFile}`), reject(`not reported: ${outcome.reason}`, outcome.lines, null));
+  }, queued = new Set(options.queue.pendingEvents().map((event) => String(event.payload.callid))), saved = loadPending(queueDir, logger2).filter((call) => {
+    let start = parseSmdrLine(call.lines[0] ?? "");
+    return !(start.ok && queued.has(smdrCallid(start.record)));
+  }), unreadable = calls.restore(saved);
+  unreadable.length && reject("saved record no longer readable", unreadable, null), calls.size && logger2.info(`${calls.size} unfinished call(s) from the previous run waiting for their last record`);
+  let take = (text, peer) => {
+    let parsed = parseSmdrLine(text);
+    if (!parsed.ok) {
+      logger2.warn(`bad SMDR line from ${peer}: ${parsed.reason}; kept in ${rejectedFile}: ${JSON.stringify(text.slice(0, 200))}`), reject(parsed.reason, [text], peer);
+      return;
+    }
+    stats.records++;
+    let wasPending = calls.size, outcome = calls.add(parsed.record, text, Date.now());
+    settle2(outcome), (outcome.kind === "pending" || calls.size !== wasPending) && save();
+  }, record3 = (text, peer) => {
+    try {
+      take(text, peer);
+    } catch (error2) {
+      logger2.error(`SMDR line from ${peer} NOT STORED (${errorText(error2)}): ${JSON.stringify(text)}`);
+    }
+  }, sockets = /* @__PURE__ */ new Set(), server = createServer2((socket) => {
+    let remote = plainAddress(socket.remoteAddress ?? ""), peer = `${remote}:${socket.remotePort}`;
+    if (!allowed.has(remote)) {
+      stats.refused++, logger2.warn(`refused SMDR connection from ${peer}: not in smdr.allowFrom`), socket.destroy();
+      return;
+    }
+    stats.connections++, sockets.add(socket), logger2.info(`IP Office connected from ${peer}`);
+    let reader = new LineReader(
+      (text) => record3(text, peer),
+      (text, reason) => {
+        logger2.warn(`bad SMDR data from ${peer}: ${reason}; kept in ${rejectedFile}`);
+        try {
+          reject(reason, [text], peer);
+        } catch (error2) {
+          logger2.error(`SMDR data from ${peer} NOT STORED (${errorText(error2)}): ${JSON.stringify(text)}`);
+        }
+      }
+    );
+    socket.setEncoding("utf8"), socket.setKeepAlive(!0, 6e4), socket.on("data", (chunk) => reader.push(chunk)), socket.on("error", (error2) => logger2.warn(`SMDR connection ${peer}: ${errorText(error2)}`)), socket.on("close", () => {
+      sockets.delete(socket), reader.end(), logger2.info(`IP Office ${peer} disconnected`);
+    });
+  });
+  server.on("error", (error2) => logger2.error(`SMDR listener: ${errorText(error2)}`)), await new Promise((resolve2, reject2) => {
+    server.once("error", reject2), server.listen(config3.listenPort, config3.listenHost, () => {
+      server.off("error", reject2), resolve2();
+    });
+  });
+  let bound = server.address();
+  logger2.info(`listening for IP Office SMDR on ${bound.address}:${bound.port} (from ${[...allowed].join(", ")})`);
+  let expiry = setInterval(() => {
+    try {
+      let outcomes = calls.expire(Date.now(), config3.incompleteCallMs);
+      for (let outcome of outcomes) {
+        let callid2 = outcome.kind === "event" ? outcome.event.payload.callid : outcome.kind === "pending" ? "?" : outcome.callid;
+        logger2.warn(`call ${callid2}: its last SMDR record did not come within ${config3.incompleteCallMs} ms: ended with the records received`), settle2(outcome);
+      }
+      outcomes.length && save();
+    } catch (error2) {
+      logger2.error(`unfinished SMDR calls: ${errorText(error2)}`);
+    }
+  }, Math.min(6e4, Math.max(20, config3.incompleteCallMs / 4)));
+  return expiry.unref(), {
+    calls,
+    address: { host: bound.address, port: bound.port },
+    get connected() {
+      return sockets.size > 0;
+    },
+    stats,
+    close: () => new Promise((resolve2) => {
+      clearInterval(expiry), server.close(() => resolve2());
+      for (let socket of sockets)
+        socket.destroy();
+      save();
+    })
+  };
+}
+
 // web/src/bridge/bridge.ts
 var SAVE_DELAY_MS = 100;
 async function startBridge(config3, options = {}) {
@@ -10687,27 +10983,42 @@ async function startBridge(config3, options = {}) {
     let calls = alignWithQueue(saved.calls, queue);
     tracker.restore(calls, saved.clockSkew), logger2.info(`${calls.length} call(s) open before the restart, checked at the next login`);
   }
-  let amiLogger = logger2.child("ami"), ami = new AmiClient(
-    { ...config3.ami, reconnect: config3.reconnect, logger: amiLogger, random: options.random },
-    {
-      event: (message2) => tracker.handle(message2),
-      ready: () => {
-        let known = tracker.openLinkedids();
-        ami.action({ Action: "CoreShowChannels" }, { timeoutMs: 3e4 }).then(({ events }) => tracker.reconcile(events.filter((event) => event.Event === "CoreShowChannel"), lastAliveAt, known)).catch((error2) => amiLogger.warn(`CoreShowChannels failed: ${errorText(error2)}`));
-      },
-      down: () => lastAliveAt = Date.now()
-    }
-  ), originate = null;
-  if (config3.originate)
-    try {
-      originate = await startOriginateServer(config3.originate, ami, logger2.child("originate"));
-    } catch (error2) {
-      throw queue.close(), error2;
-    }
-  queue.size && logger2.info(`${queue.size} event(s) still queued from a previous run: sending them first`), sender.start(), ami.start();
+  let amiLogger = logger2.child("ami"), ami = null;
+  if (config3.ami) {
+    let client = new AmiClient(
+      { ...config3.ami, reconnect: config3.reconnect, logger: amiLogger, random: options.random },
+      {
+        event: (message2) => tracker.handle(message2),
+        ready: () => {
+          let known = tracker.openLinkedids();
+          client.action({ Action: "CoreShowChannels" }, { timeoutMs: 3e4 }).then(({ events }) => tracker.reconcile(events.filter((event) => event.Event === "CoreShowChannel"), lastAliveAt, known)).catch((error2) => amiLogger.warn(`CoreShowChannels failed: ${errorText(error2)}`));
+        },
+        down: () => lastAliveAt = Date.now()
+      }
+    );
+    ami = client;
+  }
+  let originate = null, smdr = null;
+  try {
+    config3.originate && ami && (originate = await startOriginateServer(config3.originate, ami, logger2.child("originate"))), config3.smdr && (smdr = await startSmdrInput(config3.smdr, {
+      queueDir: config3.queueDir,
+      queue,
+      logger: logger2.child("smdr"),
+      emit: (event) => {
+        queue.enqueue(event), sender.wake();
+      }
+    }));
+  } catch (error2) {
+    throw await originate?.close(), queue.close(), error2;
+  }
+  queue.size && logger2.info(`${queue.size} event(s) still queued from a previous run: sending them first`), sender.start(), ami?.start();
   let status2 = setInterval(() => {
+    let sources2 = [
+      ...ami ? [`Asterisk ${ami.ready ? "connected" : "DISCONNECTED"}, ${tracker.openCalls} open call(s)`] : [],
+      ...smdr ? [`IP Office ${smdr.connected ? "connected" : "NOT CONNECTED"}, ${smdr.calls.size} unfinished call(s)`] : []
+    ];
     logger2.info(
-      `status: Asterisk ${ami.ready ? "connected" : "DISCONNECTED"}, ${tracker.openCalls} open call(s), ${queue.size} event(s) queued, ${sender.stats.delivered} delivered, ${sender.stats.rejected} rejected`
+      `status: ${sources2.join(", ")}, ${queue.size} event(s) queued, ${sender.stats.delivered} delivered, ${sender.stats.rejected} rejected`
     ), tracker.openCalls && save();
   }, options.statusIntervalMs ?? 6e4);
   return status2.unref(), {
@@ -10716,14 +11027,16 @@ async function startBridge(config3, options = {}) {
     queue,
     sender,
     originate,
+    smdr,
     async stop() {
-      clearInterval(status2), await originate?.close(), await ami.stop(), tracker.close(), save(), await sender.stop(), queue.close(), logger2.info(`stopped: ${tracker.openCalls} open call(s) saved, ${queue.size} event(s) queued for the next run`);
+      clearInterval(status2), await originate?.close(), await smdr?.close(), await ami?.stop(), tracker.close(), save(), await sender.stop(), queue.close(), logger2.info(`stopped: ${tracker.openCalls} open call(s) saved, ${queue.size} event(s) queued for the next run`);
     }
   };
 }
 
 // web/src/bridge/config.ts
-import { readFileSync as readFileSync3 } from "node:fs";
+import { readFileSync as readFileSync4 } from "node:fs";
+import { isIP } from "node:net";
 import { dirname, resolve } from "node:path";
 var milliseconds = (fallback, min = 1) => external_exports.number().int("must be a whole number of milliseconds").min(min).max(864e5).default(fallback), port = external_exports.number().int().min(1).max(65535, "must be a whole number from 1 to 65535"), amiText = external_exports.string().refine((value) => !/[\r\n]/.test(value), "must not contain line breaks"), httpUrl2 = external_exports.string().refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), "must be an http(s) URL").transform((value) => value.replace(/\/+$/, ""));
 function captureGroups(source) {
@@ -10736,7 +11049,7 @@ function captureGroups(source) {
 var extensionPattern = external_exports.string().refine((source) => captureGroups(source) >= 0, "must be a valid regular expression").refine(
   (source) => captureGroups(source) !== 0,
   "must capture the extension, e.g. ^PJSIP/(\\d+)-[0-9a-f]+$ or (?<ext>\\d+)"
-), backoff = (initialMs, maxMs) => external_exports.strictObject({ initialMs: milliseconds(initialMs), maxMs: milliseconds(maxMs) }).refine((value) => value.maxMs >= value.initialMs, { path: ["maxMs"], message: "must be at least initialMs" }).prefault({}), DEFAULT_EXTENSION_CHANNELS = ["^(?:PJSIP|SIP)/(\\d{2,8})-[0-9a-f]{6,}$", "^IAX2/(\\d{2,8})-\\d{1,5}$"], bridgeConfigSchema = external_exports.strictObject({
+), backoff = (initialMs, maxMs) => external_exports.strictObject({ initialMs: milliseconds(initialMs), maxMs: milliseconds(maxMs) }).refine((value) => value.maxMs >= value.initialMs, { path: ["maxMs"], message: "must be at least initialMs" }).prefault({}), DEFAULT_EXTENSION_CHANNELS = ["^(?:PJSIP|SIP)/(\\d{2,8})-[0-9a-f]{6,}$", "^IAX2/(\\d{2,8})-\\d{1,5}$"], bridgeConfigShape = external_exports.strictObject({
   ami: external_exports.strictObject({
     host: external_exports.string().min(1).default("127.0.0.1"),
     port: port.default(5038),
@@ -10745,7 +11058,7 @@ var extensionPattern = external_exports.string().refine((source) => captureGroup
     connectTimeoutMs: milliseconds(1e4),
     pingIntervalMs: milliseconds(2e4),
     pingTimeoutMs: milliseconds(1e4)
-  }),
+  }).optional(),
   odoo: external_exports.strictObject({
     url: httpUrl2,
     token: external_exports.string().min(8, "must be the connection's API token (pbx_...)"),
@@ -10773,8 +11086,17 @@ var extensionPattern = external_exports.string().refine((source) => captureGroup
     responseTimeoutMs: milliseconds(4e3),
     variables: external_exports.record(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_()]*$/, "variable names: letters, digits, _"), amiText).default({})
   }).optional(),
+  /** Avaya IP Office: SMDR records pushed over TCP (IP Office connects, the bridge listens). */
+  smdr: external_exports.strictObject({
+    listenHost: external_exports.string().min(1).default("0.0.0.0"),
+    /** 0: any free port (tests). */
+    listenPort: external_exports.number().int().min(0).max(65535, "must be a whole number from 0 to 65535"),
+    allowFrom: external_exports.array(external_exports.string().refine((value) => isIP(value) !== 0, "must be an IP address")).min(1, "list the IP Office's address(es): connections from anywhere else are refused"),
+    reportInternal: external_exports.boolean().default(!1),
+    incompleteCallMs: milliseconds(864e5)
+  }).optional(),
   logLevel: external_exports.enum(LOG_LEVELS).default("info")
-}), ConfigError = class extends Error {
+}), bridgeConfigSchema = bridgeConfigShape.refine((config3) => config3.ami || config3.smdr, { message: "needs an ami block (Asterisk), an smdr block (IP Office) or both" }).refine((config3) => !config3.originate || config3.ami, { path: ["originate"], message: "needs the ami block: click-to-dial goes through Asterisk" }), ConfigError = class extends Error {
 };
 function describeIssues(issues) {
   return issues.flatMap((issue2) => {
@@ -10792,7 +11114,7 @@ function parseConfig(value, baseDir = process.cwd()) {
 function loadConfig(path) {
   let text;
   try {
-    text = readFileSync3(path, "utf8");
+    text = readFileSync4(path, "utf8");
   } catch (error2) {
     throw new ConfigError(`${path}: cannot read: ${error2.code ?? error2}`);
   }
@@ -10834,7 +11156,11 @@ try {
 } catch (error2) {
   logger.error(`cannot start: ${errorText(error2)}`), process.exit(1);
 }
-logger.info(`AMI bridge started: Asterisk ${config2.ami.host}:${config2.ami.port} -> ${config2.odoo.url}, queue ${config2.queueDir}`);
+var sources = [
+  ...config2.ami ? [`Asterisk ${config2.ami.host}:${config2.ami.port}`] : [],
+  ...bridge.smdr ? [`IP Office SMDR on ${bridge.smdr.address.host}:${bridge.smdr.address.port}`] : []
+];
+logger.info(`bridge started: ${sources.join(" + ")} -> ${config2.odoo.url}, queue ${config2.queueDir}`);
 var stopping = !1;
 for (let signal of ["SIGINT", "SIGTERM"])
   process.on(signal, () => {

@@ -91,7 +91,10 @@ class PbxCall(models.Model):
             [("connection_id", "=", connection.id), ("callid", "=", event.callid)], limit=1
         )
         if call:
+            rang = call.user_id
             duplicate = not call._merge_event(event)
+            if call.user_id != rang and not duplicate:
+                call._notify_popup(rang)  # the member it rang first: their card ends too
         elif event.kind == "recording":
             # Failed, not rejected: once the call's own events arrive it can be re-processed.
             raise UserError(_("No call %s yet to attach this recording to.", event.callid))
@@ -159,6 +162,8 @@ class PbxCall(models.Model):
             return False  # a retry, or a late call_in/init: never moves a call backwards
         vals = self._end_values(self.connection_id, event, self.start_date)
         vals["state"] = status.final_state(event.status)
+        if vals["state"] == "ended":  # answered: by whoever the end of the call names
+            self._move_to_extension(event.extension)
         self.write(vals)
         return True
 
@@ -166,13 +171,22 @@ class PbxCall(models.Model):
         """Ringing/dialing -> answered, by the extension that picked up (ring groups ring many)."""
         if status.STATE_RANK[self.state] != 0:
             return False
-        vals = {"state": "answered", "answer_date": fields.Datetime.now()}
-        extension = self.connection_id._find_extension(event.extension)
-        if extension and extension != self.extension_id:
-            vals.update(extension=event.extension, extension_id=extension.id,
-                        user_id=extension.user_id.id)
-        self.write(vals)
+        self._move_to_extension(event.extension)
+        self.write({"state": "answered", "answer_date": fields.Datetime.now()})
         return True
+
+    def _move_to_extension(self, number):
+        """Credit the call to the extension `number` that took it (a ring group's or a queue's
+        member, a transfer's target): its extension and user, and the contact auto-created
+        for the first one rung. Nothing when it is the call's already, or unknown."""
+        extension = self.connection_id._find_extension(number) if number else None
+        if not extension or extension == self.extension_id:
+            return
+        record, previous = self._record(), self.user_id
+        self.write({"extension": extension.name, "extension_id": extension.id,
+                    "user_id": extension.user_id.id})
+        if self.auto_created and record and record.user_id == previous and extension.user_id:
+            record.sudo().user_id = extension.user_id
 
     def _merge_recording(self, event):
         """A recording that became available after the call (Zadarma's NOTIFY_RECORD...)."""
@@ -391,14 +405,13 @@ class PbxCall(models.Model):
 
     # ---- popup ------------------------------------------------------------------------
 
-    def _notify_popup(self):
-        """Send the popup payload to the bound user's browser tabs (bus)."""
+    def _notify_popup(self, user=None):
+        """Send the popup payload to the browser tabs (bus) of `user`, by default the call's."""
         self.ensure_one()
-        if self.blocked or not self.user_id:
+        user = user or self.user_id
+        if self.blocked or not user:
             return
-        self.env["bus.bus"]._sendone(
-            self.user_id.partner_id, POPUP_NOTIFICATION, self._popup_payload(self.user_id)
-        )
+        self.env["bus.bus"]._sendone(user.partner_id, POPUP_NOTIFICATION, self._popup_payload(user))
 
     def _popup_payload(self, recipient=None):
         """The popup as `recipient` (default: the call's user) may see it: the caller, their

@@ -86,7 +86,7 @@ class PbxCallEvent(models.Model):
         X-Signature when the connection has a webhook secret, enabled), journal, validate and
         apply one request of the canonical API. Returns the answer, or raises lib.gate.Refusal."""
         connection_su, body = self.env["pbx.connection"]._gate(
-            http_in, "canonical", verify="_verify_webhook_signature")
+            http_in, "canonical", verify="_verify_webhook_signature", get_opt_in=True)
         events_su = connection_su.env[self._name]
         data = events_su._read_fields(connection_su, body, http_in, route=route)
         return events_su._journal_and_process(connection_su, route, data, http_in)
@@ -363,8 +363,11 @@ class PbxCallEvent(models.Model):
 
 
 def request_fields(body, http_in):
-    """The request's fields: a form Odoo already parsed (body None), or the decoded body.
-    Raises lib.payload.PayloadError for a body that cannot be read."""
+    """The request's fields: a GET's query (without its token), a form Odoo already parsed
+    (body None), or the decoded body. Raises lib.payload.PayloadError for a body that cannot
+    be read."""
+    if http_in["method"] == "GET":
+        return {key: value for key, value in http_in["query"].items() if key != "token"}
     if body is None:
         return http_in["form"]
     return payload.decode_body(body, http_in["content_type"])

@@ -67,6 +67,13 @@ class PbxConnection(models.Model):
         groups="base.group_system",
         help="IP addresses or CIDR ranges (comma, space or newline separated). Empty allows any.",
     )
+    accept_get = fields.Boolean(
+        "Accept GET Requests", groups="base.group_system",
+        help="For a PBX that can only send its events as GET with query parameters (VoiceCloud's "
+             "call_in, a Yeastar webhook set to GET). They are then journaled, checked and applied "
+             "like POSTed ones; GET requests cannot be signed, so a connection with a webhook "
+             "secret still refuses them. Off: GET is answered 405.",
+    )
 
     # ---- reading what the PBX sends -----------------------------------------
     tz = fields.Selection(
@@ -293,7 +300,7 @@ class PbxConnection(models.Model):
 
     @api.model
     def _gate(self, http_in, group, methods=("POST",), read_body=True, verify=None,
-              require_enabled=True, method_hint=None):
+              require_enabled=True, method_hint=None, get_opt_in=False):
         """Admit a PBX request, or raise lib.gate.Refusal. Every route passes here, in this
         order: the method (405), an API token (Bearer, X-Api-Key or ?token=) of a connection of
         a kind `group` admits (401), its source-IP allow-list (403), the body size when the
@@ -301,9 +308,15 @@ class PbxConnection(models.Model):
         as ``connection_su.<verify>(http_in, body)`` (signatures: it raises a 403 Refusal), the
         enabled switch (503, unless `require_enabled` is False: Zadarma's URL check). Nothing is
         written before the gate admits; journaling is the route's next step
-        (pbx.call.event._journal). Returns Admitted."""
-        if http_in["method"] not in methods:
-            raise Refusal("method_not_allowed", method_hint or _("Use %s.", "/".join(methods)))
+        (pbx.call.event._journal). Returns Admitted. With `get_opt_in`, a GET is admitted
+        from a connection that accepts GET (accept_get), whose fields are its query: 405 only once
+        the token names a connection that does not."""
+        def wrong_method():
+            return Refusal("method_not_allowed", method_hint or _("Use %s.", "/".join(methods)))
+
+        opted_get = get_opt_in and http_in["method"] == "GET"
+        if http_in["method"] not in methods and not opted_get:
+            raise wrong_method()
         as_superuser = self.env(user=SUPERUSER_ID, su=True)[self._name]
         connection_su = as_superuser._find_by_token(
             tokens.token_from_request(http_in["headers"], http_in["query"]))
@@ -313,7 +326,9 @@ class PbxConnection(models.Model):
             raise Refusal("unauthorized", _("Missing or invalid API token."))
         if not netaddr.ip_allowed(http_in["remote_addr"], connection_su.allowed_ips):
             raise Refusal("forbidden", _("Requests from %s are not allowed.", http_in["remote_addr"]))
-        body = as_superuser._read_body(http_in) if read_body else None
+        if opted_get and http_in["method"] not in methods and not connection_su.accept_get:
+            raise wrong_method()
+        body = as_superuser._read_body(http_in) if read_body and http_in["method"] != "GET" else None
         if verify:
             getattr(connection_su, verify)(http_in, body)
         if require_enabled and not connection_su.enabled:

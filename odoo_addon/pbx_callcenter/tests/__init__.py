@@ -31,3 +31,5 @@ from . import test_odoo_compat
 from . import test_neutralize
 from . import test_zadarma_dial
 from . import test_dial_xmlrpc
+from . import test_answered_elsewhere
+from . import test_get_opt_in

@@ -14,7 +14,7 @@ from odoo import _, api, fields, models
 from ...lib import originate, payload, tokens
 from ...lib.gate import Refusal
 from ...lib.pbx_api import PbxApiError
-from ...models.pbx_call_event import header, printable
+from ...models.pbx_call_event import header, printable, request_fields
 from ...models.pbx_originate import PbxUnreachable
 from . import protocol as yeastar
 
@@ -105,7 +105,7 @@ class PbxConnection(models.Model):
             signature = header(http_in["headers"], "X-Signature")
             if body is None or not yeastar.verify_signature(self.webhook_secret, body, signature):
                 raise Refusal("forbidden", _("Missing or invalid X-Signature."))
-        data = _decode(body)
+        data = _decode(body, http_in)
         if not isinstance(data, payload.PayloadError) and not yeastar.serial_matches(
                 self.yeastar_serial, data):
             raise Refusal("forbidden", _("The event's serial number (sn) is not this connection's PBX."))
@@ -321,9 +321,9 @@ class PbxCallEvent(models.Model):
         number, enabled), then its envelope, journaled and applied by the native core. Returns
         the answer, or raises lib.gate.Refusal."""
         connection_su, body = self.env["pbx.connection"]._gate(
-            http_in, "yeastar", verify="_yeastar_verify")
+            http_in, "yeastar", verify="_yeastar_verify", get_opt_in=True)
         events_su = connection_su.env[self._name]
-        data, native_event = _decode(body), None
+        data, native_event = _decode(body, http_in), None
         try:
             if isinstance(data, payload.PayloadError):
                 raise data
@@ -344,8 +344,11 @@ class PbxCallEvent(models.Model):
         return answer
 
 
-def _decode(body):
-    """The envelope's JSON, or the PayloadError saying why it cannot be read."""
+def _decode(body, http_in):
+    """The envelope (the JSON body, or a GET's query), or the PayloadError saying why it cannot
+    be read."""
+    if http_in["method"] == "GET":
+        return request_fields(None, http_in)
     try:
         if body is None:
             raise payload.PayloadError({"_body": "the Yeastar envelope must be a JSON body"})

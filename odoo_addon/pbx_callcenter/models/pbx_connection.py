@@ -308,18 +308,18 @@ class PbxConnection(models.Model):
         as ``connection_su.<verify>(http_in, body)`` (signatures: it raises a 403 Refusal), the
         enabled switch (503, unless `require_enabled` is False: Zadarma's URL check). Nothing is
         written before the gate admits; journaling is the route's next step
-        (pbx.call.event._journal). Returns Admitted. With `get_opt_in`, a GET is admitted
-        from a connection that accepts GET (accept_get), whose fields are its query: 405 only once
-        the token names a connection that does not."""
+        (pbx.call.event._journal). Returns Admitted. With `get_opt_in`, a GET with a token is
+        admitted from a connection that accepts GET (accept_get), whose fields are its query; one
+        without a token, or naming a connection that does not accept GET, is 405."""
         def wrong_method():
             return Refusal("method_not_allowed", method_hint or _("Use %s.", "/".join(methods)))
 
-        opted_get = get_opt_in and http_in["method"] == "GET"
+        token = tokens.token_from_request(http_in["headers"], http_in["query"])
+        opted_get = get_opt_in and http_in["method"] == "GET" and bool(token)
         if http_in["method"] not in methods and not opted_get:
             raise wrong_method()
         as_superuser = self.env(user=SUPERUSER_ID, su=True)[self._name]
-        connection_su = as_superuser._find_by_token(
-            tokens.token_from_request(http_in["headers"], http_in["query"]))
+        connection_su = as_superuser._find_by_token(token)
         if connection_su.kind not in self._pbx_route_kinds()[group]:
             connection_su = as_superuser.browse()  # answered exactly like a wrong token
         if not connection_su:

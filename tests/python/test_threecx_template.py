@@ -8,19 +8,21 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from lib import tokens
+from lib import payload, tokens
 from pbx_callcenter.tests import threecx_replay as tpl
 from pbx_callcenter.vendors.threecx import protocol as threecx
 
 XML = tpl.read_template()
 SCENARIOS = tpl.scenarios(XML)
-CONTACT_SCENARIOS = ("", "CreateContactRecord", "CreateContactRecordFromClient")
-PATHS = {"": threecx.LOOKUP_PATH, "CreateContactRecord": threecx.CONTACT_PATH,
+CONTACT_SCENARIOS = ("", "SearchContacts", "CreateContactRecord", "CreateContactRecordFromClient")
+PATHS = {"": threecx.LOOKUP_PATH, "SearchContacts": threecx.SEARCH_PATH,
+         "CreateContactRecord": threecx.CONTACT_PATH,
          "CreateContactRecordFromClient": threecx.CONTACT_PATH, "ReportCall": threecx.JOURNAL_PATH}
 #: 3CX's own variables the template may use (3CX template documentation and shipping templates).
 PREDEFINED = {
     "Number", "CallType", "Agent", "AgentEmail", "QueueExtension", "Duration", "DurationTimespan",
     "CallStartTimeUTC", "CallStartTimeLocal", "RecordingUrl", "FirstName", "LastName", "Email",
+    "SearchText",
 }
 OUTPUT_TYPES = {
     "ContactID", "FirstName", "LastName", "CompanyName", "Email", "PhoneMobile", "PhoneBusiness",
@@ -32,7 +34,7 @@ SAMPLE = {
     "Duration": "00:01:05", '[[[DurationTimespan].get_TotalSeconds()].ToString("F0")]': "65",
     '[[CallStartTimeUTC].ToString("s")]': "2025-03-14T10:00:00",
     '[[CallStartTimeLocal].ToString("s")]': "2025-03-14T17:00:00", "RecordingUrl": "",
-    "FirstName": "Ann", "LastName": "Lee", "Email": "ann@example.com",
+    "FirstName": "Ann", "LastName": "Lee", "Email": "ann@example.com", "SearchText": "Ann Lee",
     "CreateContactEnabled": "True", "ReportCallEnabled": "True",
 }
 
@@ -56,8 +58,9 @@ def test_the_template_is_well_formed_with_the_crm_root_attributes():
         "Number", "Connection", "Parameters", "Authentication", "Scenarios"]
 
 
-def test_the_template_has_the_lookup_create_and_journal_scenarios():
-    assert set(SCENARIOS) == {"", "CreateContactRecord", "CreateContactRecordFromClient", "ReportCall"}
+def test_the_template_has_the_lookup_search_create_and_journal_scenarios():
+    assert set(SCENARIOS) == {
+        "", "SearchContacts", "CreateContactRecord", "CreateContactRecordFromClient", "ReportCall"}
 
 
 def test_every_scenario_is_a_rest_request_to_our_routes_under_the_odoo_url():
@@ -70,6 +73,18 @@ def test_the_lookup_sends_the_number_in_the_parameter_the_route_reads():
     query = parse_qs(urlsplit(SCENARIOS[""].url).query)
     assert query == {threecx.LOOKUP_NUMBER: ["[Number]"]}
     assert SCENARIOS[""].method == "GET"
+
+
+def test_the_search_sends_the_typed_text_in_the_parameter_the_route_reads():
+    scenario = SCENARIOS["SearchContacts"]
+    assert parse_qs(urlsplit(scenario.url).query) == {threecx.SEARCH_QUERY: ["[SearchText]"]}
+    assert (scenario.method, scenario.skip_if, scenario.post_values) == ("GET", "", {})
+
+
+def test_the_search_shows_its_contacts_as_the_lookup_shows_the_caller():
+    search, lookup = SCENARIOS["SearchContacts"], SCENARIOS[""]
+    assert (search.rules, search.variables, search.outputs) == (
+        lookup.rules, lookup.variables, lookup.outputs)
 
 
 def test_the_token_travels_in_a_header_the_routes_accept_and_never_in_a_url():
@@ -138,6 +153,59 @@ def test_the_simulated_journal_request_maps_onto_a_call():
 def test_the_simulated_create_request_is_a_valid_contact_body():
     body = tpl.simulate_request(SCENARIOS["CreateContactRecordFromClient"], sample_values())["body"]
     assert threecx.parse_contact(body)["first_name"] == "Ann"
+
+
+def search_query_of(search_text):
+    """What the search route reads of the request 3CX builds for ``search_text``."""
+    request = tpl.simulate_request(SCENARIOS["SearchContacts"], dict(sample_values(), SearchText=search_text))
+    value = parse_qs(urlsplit(request["url"]).query, keep_blank_values=True).get(threecx.SEARCH_QUERY, [None])
+    return threecx.read_query(value[0])
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("Ann Lee", "Ann Lee"), ("  ann   lee ", "ann lee"), ("ann@lee.example", "ann@lee.example"),
+    ("50%_off", "50%_off"), ("Zoë", "Zoë"),
+    pytest.param("x" * threecx.MAX_QUERY, "x" * threecx.MAX_QUERY, id="max"),
+])
+def test_the_simulated_search_request_reads_back_the_text_typed(typed, read):
+    assert search_query_of(typed) == read
+
+
+@pytest.mark.parametrize("typed, problem", [
+    ("", "required"), ("[SearchText]", "required"), ("a", "too short"), (" a ", "too short"),
+    pytest.param("x" * (threecx.MAX_QUERY + 1), "too long", id="max+1"),
+    pytest.param("x" * 10240, "too long", id="10kB"),
+    ("ann%0Alee", "control characters"), ("ann%00", "control characters"), ("a%09b", "control characters"),
+])
+def test_a_search_text_too_short_too_long_or_with_control_characters_is_refused_by_name(typed, problem):
+    with pytest.raises(payload.PayloadError) as refused:
+        search_query_of(typed)
+    assert list(refused.value.fields) == [threecx.SEARCH_QUERY]
+    assert problem in refused.value.fields[threecx.SEARCH_QUERY]
+
+
+@pytest.mark.parametrize("text, number", [
+    ("0989 464 344", True), ("+84 98-946.43/44", True), ("(098) 946", True), ("344", True),
+    ("12", False), ("Ann", False), ("0989abc", False), ("ann@0989.example", False), ("3M Company", False),
+])
+def test_only_digits_with_number_separators_are_searched_as_a_number(text, number):
+    assert threecx.is_number_query(text) is number
+
+
+def test_a_number_query_finds_the_whole_number_in_any_format_or_its_last_digits():
+    exact, prefixes = threecx.number_keys("0989 464 344", "VN", 9)
+    assert exact == "84989464344"[::-1]
+    assert "989464344"[::-1] in prefixes
+    assert threecx.number_keys("464344", None, 9) == ("464344"[::-1], ("464344"[::-1],))
+    assert threecx.number_keys("0084 989 464 344", None, 9)[1][-1] == "84989464344"[::-1]
+
+
+def test_a_search_answer_holds_at_most_the_limit_of_contacts():
+    item = sample_answer()["contacts"][0]
+    assert threecx.search_answer("ann", [item] * threecx.SEARCH_LIMIT)["found"] is True
+    assert threecx.search_answer("ann", []) == {"ok": True, "query": "ann", "found": False, "contacts": []}
+    with pytest.raises(ValueError):
+        threecx.search_answer("ann", [item] * (threecx.SEARCH_LIMIT + 1))
 
 
 def test_an_expression_without_a_value_fails_the_simulation_loudly():

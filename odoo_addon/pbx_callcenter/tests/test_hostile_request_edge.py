@@ -32,6 +32,7 @@ ROUTE_CASES = [
     ("yeastar", "POST", "/api/callcenter/yeastar", {}, b'{"type": 30099, "sn": "X", "msg": "{}"}',
      "application/json", ("yeastar",)),
     ("3cx lookup", "GET", threecx.LOOKUP_PATH, {"number": "0989464344"}, None, None, ("threecx",)),
+    ("3cx search", "GET", threecx.SEARCH_PATH, {"query": "Gemini"}, None, None, ("threecx",)),
     ("3cx contact", "POST", threecx.CONTACT_PATH, {}, b"{}", "application/json", ("threecx",)),
     ("3cx journal", "POST", threecx.JOURNAL_PATH, {}, b"{}", "application/json", ("threecx",)),
     ("lookup", "GET", "/api/callcenter/lookup", {"number": "0989464344"}, None, None, CANONICAL),

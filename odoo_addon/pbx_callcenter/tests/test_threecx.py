@@ -1,6 +1,7 @@
-"""3CX: the routes its server-side CRM template calls, exercised over real HTTP with exactly the
-requests the shipped template makes (rendered from vendors/threecx/pbx_callcenter_3cx.xml with sample
-values), and the template's download from the connection form."""
+"""3CX: the routes its server-side CRM template calls (lookup, search, contact, journal), exercised
+over real HTTP with exactly the requests the shipped template makes (rendered from
+vendors/threecx/pbx_callcenter_3cx.xml with sample values), and the template's download from the
+connection form."""
 import json
 from datetime import datetime
 from urllib.parse import urlencode
@@ -16,7 +17,7 @@ from .common import _DEFAULT, E164, PbxHttpCase, entry_numbers, number_vals
 XML = tpl.read_template()
 SCENARIOS = tpl.scenarios(XML)
 PREFIX, MAX_LENGTH = tpl.number_format(tpl.parse(XML))
-LOOKUP, REPORT = "", "ReportCall"
+LOOKUP, SEARCH, REPORT = "", "SearchContacts", "ReportCall"
 CREATE, CREATE_FROM_CLIENT = "CreateContactRecord", "CreateContactRecordFromClient"
 SECONDS = '[[[DurationTimespan].get_TotalSeconds()].ToString("F0")]'
 START_UTC = '[[CallStartTimeUTC].ToString("s")]'
@@ -26,7 +27,7 @@ CALL = {
     "Number": "+84989464344", "CallType": "Inbound", "Agent": "101",
     "AgentEmail": "sally@example.com", "QueueExtension": "", "Duration": "00:01:05", SECONDS: "65",
     START_UTC: "2025-03-14T10:00:00", START_LOCAL: "2025-03-14T17:00:00", "RecordingUrl": "",
-    "FirstName": "", "LastName": "", "Email": "",
+    "FirstName": "", "LastName": "", "Email": "", "SearchText": "Quillon",
     "CreateContactEnabled": "True", "ReportCallEnabled": "True",
 }
 LOGGER = "odoo.addons.pbx_callcenter.models.pbx_call_event"
@@ -209,6 +210,139 @@ class TestThreecxLookup(ThreecxCase):
         shown = self.outputs(LOOKUP, response.json())
         self.assertEqual((shown["FirstName"], shown["LastName"]),
                          ("<img", 'src=x onerror=alert(1)> "Bob" O\'Brien'))
+
+
+@tagged("post_install", "-at_install")
+class TestThreecxSearch(ThreecxCase):
+    """The SearchContacts scenario: what the 3CX web client's contact search finds in Odoo."""
+
+    def search(self, text, expect=200, **kwargs):
+        return self.json_of(SEARCH, expect=expect, SearchText=text, **kwargs)
+
+    def found(self, text, **kwargs):
+        """The ids of the contacts 3CX lists for `text`, in order."""
+        answer = self.search(text, **kwargs)
+        self.assertEqual((answer["ok"], answer["found"]), (True, bool(answer["contacts"])), answer)
+        return [contact["id"] for contact in answer["contacts"]]
+
+    def test_a_name_finds_contacts_then_leads_in_the_lookups_contact_shape(self):
+        company = self.make_partner("Vexmoor Ltd", is_company=True)
+        partner = self.make_partner("Quillon Zebedee", parent_id=company.id, phone=E164,
+                                    email="qz@vexmoor.example")
+        lead = self.make_lead("Desks", contact_name="Quillon Ash", partner_name="Ashbury",
+                              email_from="qa@ashbury.example")
+        self.make_partner("Somebody Else", phone="+84912345678")
+        answer = self.search("quillon")
+        self.assertEqual([c["id"] for c in answer["contacts"]], [f"partner-{partner.id}", f"lead-{lead.id}"])
+        self.assertEqual(answer["contacts"][0], self.json_of(LOOKUP)["contacts"][0])
+        shown = self.outputs(SEARCH, answer)
+        self.assertEqual((shown["FirstName"], shown["LastName"], shown["CompanyName"], shown["EntityType"]),
+                         ("Quillon", "Zebedee", "Vexmoor Ltd", "Contacts"))
+        self.assertEqual(answer["contacts"][1]["entity_type"], "Leads")
+
+    def test_a_company_or_an_email_finds_the_record(self):
+        company = self.make_partner("Vexmoor Ltd", is_company=True)
+        partner = self.make_partner("Quillon Zebedee", parent_id=company.id, email="qz@quill.example")
+        lead = self.make_lead("Desks", partner_name="Ashbury Vexmoor", email_from="buyer@ashbury.example")
+        self.assertEqual(self.found("VEXMOOR"), [f"partner-{partner.id}", f"partner-{company.id}", f"lead-{lead.id}"])
+        self.assertEqual(self.found("qz@quill.example"), [f"partner-{partner.id}"])
+        self.assertEqual(self.found("buyer@ashbury"), [f"lead-{lead.id}"])
+
+    def test_a_number_in_any_format_or_its_last_digits_finds_the_record(self):
+        partner = self.make_partner("Quillon Zebedee", **number_vals("0989 464 344"))
+        lead = self.make_lead("Desks", contact_name="Quillon Ash", phone="(098) 946-4344")
+        self.make_partner("Other Number", phone="+84912345678")
+        both = [f"partner-{partner.id}", f"lead-{lead.id}"]
+        for text in ("0989464344", "0989 464 344", "+84 989 464 344", "0084989464344", "464344", "4344"):
+            with self.subTest(text=text):
+                self.assertEqual(self.found(text), both)
+        self.assertEqual(self.found("5555555"), [])
+
+    def test_percent_and_underscore_are_matched_literally(self):
+        literal = self.make_partner("Quill 50%_off Deals")
+        self.make_partner("Quill 50 xyoff Deals")
+        under = self.make_partner("Quill a_b Corp")
+        self.make_partner("Quill axb Corp")
+        self.assertEqual(self.found("50%_off"), [f"partner-{literal.id}"])
+        self.assertEqual(self.found("l a_b"), [f"partner-{under.id}"])
+        self.assertEqual(self.found("%%"), [])
+        self.assertEqual(self.found("__"), [])
+
+    def test_another_companys_contacts_and_leads_are_not_found(self):
+        company_b = self.env["res.company"].create({"name": "Quill Company B", "country_id": self.vn.id})
+        shared = self.make_partner("Quillon Shared", phone=E164)
+        other = self.make_partner("Quillon Other", company_id=company_b.id, phone=E164)
+        other_lead = self.make_lead("Quillon Lead B", company_id=company_b.id, user_id=False, phone=E164)
+        self.assertEqual(self.found("quillon"), [f"partner-{shared.id}"])
+        self.assertEqual(self.found("0989464344"), [f"partner-{shared.id}"])
+        result = self.env["pbx.connection"].provision({
+            "name": "3CX of B", "kind": "threecx", "company_id": company_b.id, "country_id": self.vn.id})
+        self.assertEqual(self.found("quillon", token=result["token"]),
+                         [f"partner-{other.id}", f"partner-{shared.id}", f"lead-{other_lead.id}"])
+
+    def test_at_most_twenty_contacts_then_leads_are_listed(self):
+        partners = self.env["res.partner"].create([{"name": f"Quillon {n:02d}"} for n in range(15)])
+        leads = self.env["crm.lead"].create([{"name": f"Quillon lead {n:02d}"} for n in range(10)])
+        self.assertEqual(self.found("quillon"), [f"partner-{p.id}" for p in partners] + [
+            f"lead-{lead.id}" for lead in leads.sorted("id", reverse=True)[:5]])
+        self.env["res.partner"].create([{"name": f"Quillon {n:02d}"} for n in range(15, 25)])
+        found = self.found("quillon")
+        self.assertEqual((len(found), {item.split("-")[0] for item in found}), (threecx.SEARCH_LIMIT, {"partner"}))
+
+    def test_a_blacklisted_contact_is_still_listed_by_a_search(self):
+        partner = self.make_partner("Quillon Spammer", phone=E164)
+        self.block()
+        self.assertEqual(self.json_of(LOOKUP)["contacts"], [])
+        self.assertEqual(self.found("quillon spammer"), [f"partner-{partner.id}"])
+
+    def test_archived_records_are_not_found(self):
+        self.make_partner("Quillon Gone", active=False)
+        self.make_lead("Quillon Lost", active=False)
+        self.assertEqual(self.found("quillon"), [])
+
+    def test_the_search_writes_nothing(self):
+        self.make_partner("Quillon Zebedee", phone=E164)
+        before = self.record_counts()
+        self.found("quillon")
+        self.found("0989464344")
+        self.found("nobody-here")
+        self.assertEqual(self.record_counts(), before)
+
+    # ---- hostile ---------------------------------------------------------------------------
+
+    def test_no_token_a_wrong_token_or_another_kinds_token_is_refused(self):
+        result = self.env["pbx.connection"].with_user(self.manager).provision({
+            "name": "Generic PBX", "kind": "generic", "company_id": self.company.id})
+        self.make_partner("Quillon Zebedee")
+        for token in (None, "pbx_wrong", result["token"]):
+            with self.subTest(token=token and token[:8]):
+                body = self.assertRefusal(self.send(SEARCH, token=token), "unauthorized")
+                self.assertNotIn("Quillon", json.dumps(body))
+
+    def test_a_query_too_short_too_long_unresolved_or_with_control_characters_is_refused_by_name(self):
+        for text in ("", "q", " q ", "[SearchText]", "q" * 101, "q" * 10240, "quil%0Alon", "quil%00",
+                     "quil%1Blon"):
+            with self.subTest(text=text[:20]):
+                self.assertRefusal(self.send(SEARCH, SearchText=text), "invalid_payload", {"query"})
+
+    def test_sql_and_markup_in_a_query_are_searched_as_text(self):
+        partner = self.make_partner("Quillon O'Brien <b>")
+        before = self.record_counts()
+        self.assertEqual(self.found("n O'Brien <b"), [f"partner-{partner.id}"])
+        for text in ("' OR '1'='1", "quillon'; DROP TABLE res_partner; --", "<script>alert(1)</script>",
+                     "\\\\", "quillon\\%"):
+            with self.subTest(text=text):
+                self.assertEqual(self.found(text), [])
+        self.assertEqual(self.record_counts(), before)
+
+    def test_other_methods_a_disabled_integration_and_a_signing_connection_are_refused(self):
+        for method in ("POST", "PUT", "DELETE"):
+            with self.subTest(method=method):
+                self.assertRefusal(self.send(SEARCH, method=method), "method_not_allowed")
+        self.connection.sudo().webhook_secret = "s3cr3t"
+        self.assertRefusal(self.send(SEARCH), "forbidden")
+        self.connection.sudo().write({"webhook_secret": False, "enabled": False})
+        self.assertRefusal(self.send(SEARCH), "integration_disabled")
 
 
 @tagged("post_install", "-at_install")

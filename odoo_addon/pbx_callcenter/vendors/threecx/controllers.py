@@ -15,6 +15,10 @@ class PbxThreecxController(http.Controller):
     def threecx_lookup(self, **_params):
         return answer_json(lambda: request.env["pbx.connection"]._api_threecx_lookup(http_in()))
 
+    @http.route(threecx.SEARCH_PATH, **ROUTE)
+    def threecx_search(self, **_params):
+        return answer_json(lambda: request.env["pbx.connection"]._api_threecx_search(http_in()))
+
     @http.route(threecx.CONTACT_PATH, **ROUTE)
     def threecx_contact(self, **_params):
         return answer_json(lambda: request.env["pbx.connection"]._api_threecx_contact(http_in()))

@@ -1,9 +1,10 @@
 """3CX, the Odoo side: the connection kind, the routes its server-side CRM template calls
-(contact lookup, contact creation, call journal) behind the gate, and the template itself,
+(contact lookup and search, contact creation, call journal) behind the gate, and the template itself,
 downloaded from the connection. The mapping and the template's rules: protocol.py, template.py."""
 import logging
 
 from odoo import _, api, fields, models
+from odoo.tools.sql import escape_psql
 
 from ...lib import payload
 from ...lib.gate import Refusal
@@ -15,8 +16,8 @@ _logger = logging.getLogger(__name__)
 
 
 class PbxConnection(models.Model):
-    """3CX's server-side CRM integration: the routes its template calls (contact lookup,
-    contact creation, call journal) and the template itself, downloaded from the connection."""
+    """3CX's server-side CRM integration: the routes its template calls (contact lookup and
+    search, contact creation, call journal) and the template itself, downloaded from the connection."""
 
     _inherit = "pbx.connection"
 
@@ -24,7 +25,7 @@ class PbxConnection(models.Model):
 
     @api.model
     def _pbx_route_kinds(self):
-        return dict(super()._pbx_route_kinds(), threecx=("threecx",))  # /3cx/lookup, /contact, /journal
+        return dict(super()._pbx_route_kinds(), threecx=("threecx",))  # /3cx/lookup, /search, /contact, /journal
 
     def _threecx_verify(self, http_in, body):
         """3CX cannot sign its requests: a connection that requires signatures is refused."""
@@ -41,6 +42,13 @@ class PbxConnection(models.Model):
         number = http_in["query"].get(threecx.LOOKUP_NUMBER)
         return self._threecx_contact_route(
             http_in, "GET", lambda _body: threecx.read_number(number), "_threecx_lookup")
+
+    @api.model
+    def _api_threecx_search(self, http_in):
+        """The contacts and leads matching ``?query=`` (read-only, no journal)."""
+        query = http_in["query"].get(threecx.SEARCH_QUERY)
+        return self._threecx_contact_route(
+            http_in, "GET", lambda _body: threecx.read_query(query), "_threecx_search")
 
     @api.model
     def _api_threecx_contact(self, http_in):
@@ -89,6 +97,39 @@ class PbxConnection(models.Model):
             record = self.env[answer["record"]["model"]].browse(answer["record"]["id"])
             contacts.append(self._threecx_contact(record))
         return threecx.lookup_answer(answer["number"], contacts, answer["blocked"])
+
+    def _threecx_search(self, query):
+        """The 3CX answer to a contact search: contacts (by name) then leads (newest first)
+        of this connection's company or of none, at most threecx.SEARCH_LIMIT. A number query
+        matches phone keys (index scans), any other text names, companies and e-mails, with
+        ``%`` and ``_`` taken literally. Blacklisted numbers are listed: a person searching
+        the CRM by name is shown the record, as Odoo shows it; the blacklist only keeps a
+        caller from being announced or created."""
+        self.ensure_one()
+        Partner = self.env["res.partner"].sudo().with_context(active_test=True)
+        Lead = self.env["crm.lead"].sudo().with_context(active_test=True)
+        if threecx.is_number_query(query):
+            exact, prefixes = threecx.number_keys(query, self.country_id.code or None, self.tail_digits)
+            terms = [*([("=", exact)] if exact else []), *(("=like", key + "%") for key in prefixes)]
+            if not terms:
+                return threecx.search_answer(query, [])
+            partner_domain, lead_domain = (
+                ["|"] * (len(terms) - 1) + [
+                    leaf for operator, key in terms for leaf in model._pbx_key_domain(operator, key)]
+                for model in (Partner, Lead))
+        else:
+            like = escape_psql(query)
+            partner_domain = ["|", "|", ("name", "ilike", like),
+                              ("commercial_company_name", "ilike", like), ("email", "ilike", like)]
+            lead_domain = ["|", "|", "|", ("name", "ilike", like), ("contact_name", "ilike", like),
+                           ("partner_name", "ilike", like), ("email_from", "ilike", like)]
+        company_domain = [("company_id", "in", [self.company_id.id, False])]
+        records = Partner.search(partner_domain + company_domain, order="name, id",
+                                 limit=threecx.SEARCH_LIMIT)
+        if len(records) < threecx.SEARCH_LIMIT:  # limit=0 would mean no limit
+            records = [*records, *Lead.search(lead_domain + company_domain, order="id desc",
+                                              limit=threecx.SEARCH_LIMIT - len(records))]
+        return threecx.search_answer(query, [self._threecx_contact(record) for record in records])
 
     def _threecx_create_contact(self, values):
         """Idempotent on the number: the existing contact or lead, else a new one of the

@@ -1,10 +1,12 @@
 """3CX server-side CRM integration: the call journal and the contact answer.
 
 3CX (v18 and v20) talks to a CRM through an XML template uploaded on the PBX
-(``pbx_callcenter_3cx.xml`` beside this file, read by :mod:`.template`). Three of its scenarios
+(``pbx_callcenter_3cx.xml`` beside this file, read by :mod:`.template`). Four of its scenarios
 call this module's routes:
 
 - the contact lookup (``Scenario Id=""``) reads :func:`lookup_answer`;
+- ``SearchContacts`` (the V20 web client's contact search) sends :func:`read_query`'s text and
+  reads :func:`search_answer`;
 - ``CreateContactRecord`` / ``CreateContactRecordFromClient`` post :data:`CONTACT_FIELDS`;
 - ``ReportCall`` posts :data:`JOURNAL_FIELDS` once a call has ended, mapped here onto a
   canonical ``call_out`` by :func:`to_canonical`.
@@ -23,7 +25,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from ...lib import dates, payload, recording
+from ...lib import dates, payload, phone, recording
+from ...lib.text import has_control_chars
 
 SOURCE = "threecx"
 JOURNAL_EVENT = "ReportCall"
@@ -31,8 +34,13 @@ JOURNAL_EVENT = "ReportCall"
 LOOKUP_PATH = "/api/callcenter/3cx/lookup"
 CONTACT_PATH = "/api/callcenter/3cx/contact"
 JOURNAL_PATH = "/api/callcenter/3cx/journal"
+SEARCH_PATH = "/api/callcenter/3cx/search"
 #: Query parameter of the lookup route.
 LOOKUP_NUMBER = "number"
+#: Query parameter of the search route, its length bounds and the most contacts it answers.
+SEARCH_QUERY = "query"
+MIN_QUERY, MAX_QUERY = 2, 100
+SEARCH_LIMIT = 20
 
 #: Keys of the ReportCall body, named after the 3CX variables the template puts in them.
 JOURNAL_FIELDS = (
@@ -47,6 +55,7 @@ CONTACT_KEYS = (
     "phone_business", "phone_mobile", "url",
 )
 ANSWER_KEYS = ("ok", "number", "found", "blocked", "created", "contacts")
+SEARCH_ANSWER_KEYS = ("ok", "query", "found", "contacts")
 ENTITY_TYPES = {"res.partner": "Contacts", "crm.lead": "Leads"}
 ENTITY_PREFIXES = {"res.partner": "partner", "crm.lead": "lead"}
 
@@ -78,6 +87,8 @@ _MINUTES_SECONDS = re.compile(r"(?P<minutes>\d{1,4}):(?P<seconds>\d{2})", re.ASC
 _SECONDS = re.compile(r"\d{1,9}(?:\.0+)?", re.ASCII)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+", re.ASCII)
 _SPACES = re.compile(r"\s+")
+# What a person types for a number: digits, an optional leading +, and separators.
+_NUMBER_QUERY = re.compile(r"\+?[0-9(][0-9 ().\-/]*", re.ASCII)
 
 
 # ---- values as 3CX sends them ------------------------------------------------------------
@@ -396,3 +407,51 @@ def lookup_answer(
         "created": bool(created),
         "contacts": list(contacts),
     }
+
+
+# ---- the contact search -----------------------------------------------------------------------
+
+def read_query(value: Any, field: str = SEARCH_QUERY) -> str:
+    """The text 3CX searches for (``[SearchText]``): NFC, runs of spaces collapsed,
+    MIN_QUERY..MAX_QUERY characters, no control character; PayloadError naming ``field``."""
+    value = present(value)
+    if value is None:
+        raise payload.PayloadError({field: "required"})
+    if not isinstance(value, str):
+        raise payload.PayloadError({field: "must be a string"})
+    if has_control_chars(value):
+        raise payload.PayloadError({field: "must not contain control characters"})
+    text = _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
+    if len(text) < MIN_QUERY:
+        raise payload.PayloadError({field: f"too short (min {MIN_QUERY})"})
+    if len(text) > MAX_QUERY:
+        raise payload.PayloadError({field: f"too long (max {MAX_QUERY})"})
+    return text
+
+
+def is_number_query(text: str) -> bool:
+    """Whether ``text`` is a number to find on phone fields (digits, an optional ``+`` and
+    separators, at least lib.phone.MIN_DIGITS digits) rather than a name or an e-mail."""
+    return bool(_NUMBER_QUERY.fullmatch(text)) and sum(ch.isdigit() for ch in text) >= phone.MIN_DIGITS
+
+
+def number_keys(text: str, country: str | None, tail_digits: int) -> tuple[str | None, tuple[str, ...]]:
+    """``(exact key, key prefixes)`` of the phone keys a number query finds (lib.phone keys are
+    reversed digits): the whole number in any format, as the caller lookup matches it, and
+    every number ending with the digits typed."""
+    exact, tail = phone.lookup_keys(text, country, tail_digits)
+    digits = "".join(ch for ch in text if ch.isdigit())
+    digits = digits[2:] if digits.startswith("00") else digits
+    typed = digits[::-1] if phone.MIN_DIGITS <= len(digits) <= phone.MAX_KEY_DIGITS else None
+    return exact, tuple(dict.fromkeys(key for key in (tail, typed) if key))
+
+
+def search_answer(query: str, contacts: list[dict[str, str]]) -> dict[str, Any]:
+    """The body the ``SearchContacts`` scenario reads: the contacts found (those of
+    :func:`contact`, at most SEARCH_LIMIT), empty when none matches."""
+    if len(contacts) > SEARCH_LIMIT:
+        raise ValueError(f"at most {SEARCH_LIMIT} contacts")
+    for item in contacts:
+        if tuple(item) != CONTACT_KEYS:
+            raise ValueError(f"contact keys must be {CONTACT_KEYS}")
+    return {"ok": True, "query": query, "found": bool(contacts), "contacts": list(contacts)}

@@ -272,6 +272,7 @@ if [[ ${#LIVE_FILES[@]} -gt 0 && "${SKIP_ODOO:-0}" != 1 ]]; then
             fi
             [[ $rc -eq 124 || $rc -eq 137 ]] && note="timed out after ${LIVE_TIMEOUT}s"
             add "live$major:$name" "$p" "$f" 0 "${note:+$note, }$((SECONDS - file_t0))s"
+            skip="$(grep -m1 '^SKIPPED: ' "$tdir/output.txt")" && SUMMARY+=("  $skip")  # e.g. no Asterisk build
         done
         stop_live_server
         SUMMARY+=("  live$major: $((SECONDS - live_t0))s (server start + every live test)")

@@ -198,3 +198,88 @@ def test_recording_file_request_appends_the_token_to_the_resource():
     request = yeastar.recording_file_request(base_url="https://pbx:8088/", access_token="t&1",
                                              resource="/api/download/Recording-1.wav")
     assert (request.method, request.url) == ("GET", "https://pbx:8088/api/download/Recording-1.wav?access_token=t%261")
+
+
+# ---- company contacts (help.yeastar.com P-Series developer guide: "Add a Company Contact",
+# "Edit a Company Contact", "Query Phonebook List", "Error Code and Error Message") ----------
+
+def test_contact_create_posts_the_documented_fields_with_the_token_in_the_query():
+    contact = yeastar.CompanyContact(name=" Lan Tran ", company="Lotus Ltd", email="lan@lotus.example",
+                                     phone="+84912345678", mobile="0987654321")
+    request = yeastar.contact_create_request(base_url="https://pbx:8088/", access_token="t/1",
+                                             body=yeastar.contact_body(contact, 7))
+    assert (request.method, request.url) == (
+        "POST", "https://pbx:8088/openapi/v1.0/company_contact/create?access_token=t%2F1")
+    assert ("User-Agent", "OpenAPI") in request.headers
+    assert json.loads(request.body) == {
+        "first_name": "Lan Tran", "company": "Lotus Ltd", "email": "lan@lotus.example",
+        "number_list": [{"num_type": "business_number", "number": "+84912345678"},
+                        {"num_type": "mobile_number", "number": "0987654321"}],
+        "phonebook_id_list": [7]}
+
+
+def test_contact_update_names_the_contact_and_joins_no_phonebook_unless_asked():
+    body = yeastar.contact_body(yeastar.CompanyContact(name="Tom", mobile="+15550100"))
+    request = yeastar.contact_update_request(base_url="https://pbx", access_token="T", contact_id=31, body=body)
+    assert request.url == "https://pbx/openapi/v1.0/company_contact/update?access_token=T"
+    assert json.loads(request.body) == {"id": 31, "first_name": "Tom", "company": "", "email": "",
+                                        "number_list": [{"num_type": "mobile_number", "number": "+15550100"}]}
+
+
+@pytest.mark.parametrize("contact", [yeastar.CompanyContact(name="  ", phone="+15550100"),
+                                     yeastar.CompanyContact(name="Tom")])
+def test_a_contact_without_a_name_or_a_number_is_never_sent(contact):
+    with pytest.raises(ValueError):
+        yeastar.contact_body(contact)
+
+
+def test_contact_texts_are_clipped():
+    body = yeastar.contact_body(yeastar.CompanyContact(name="N" * 500, company="C" * 500, phone="123"))
+    assert len(body["first_name"]) == len(body["company"]) == yeastar.CONTACT_TEXT_MAX
+
+
+def test_contact_created_reads_the_id_and_refuses_anything_else():
+    assert yeastar.contact_created(200, b'{"errcode": 0, "errmsg": "SUCCESS", "id": 31}') == 31
+    for status, body, detail in [
+        (200, b'{"errcode": 0, "errmsg": "SUCCESS"}', "the PBX answered no contact id"),
+        (200, b'{"errcode": 0, "id": true}', "the PBX answered no contact id"),
+        (200, b'{"errcode": 0, "id": "31"}', "the PBX answered no contact id"),
+        (200, b'{"errcode": 10004, "errmsg": "TOKEN EXPIRED"}', "TOKEN EXPIRED (errcode 10004)"),
+        (500, b"<html><body>Bad Gateway</body></html>", "HTTP 500: Bad Gateway"),
+        (200, b"", "HTTP 200"),
+    ]:
+        assert yeastar.contact_created(status, body) == yeastar.Outcome(False, detail), body
+
+
+def test_only_data_not_found_means_the_contact_is_gone():
+    assert yeastar.contact_gone(200, b'{"errcode": 60001, "errmsg": "DATA NOT FOUND"}')
+    for status, body in [(200, b'{"errcode": 0}'), (404, b'{"errcode": 60001}'), (200, b"<html>"),
+                         (200, b'{"errcode": 70093, "errmsg": "PHONEBOOK_NOT_EXISTED"}')]:
+        assert not yeastar.contact_gone(status, body)
+
+
+@pytest.mark.parametrize("value, reference", [(None, None), ("  ", None), ("7", 7), (" 12 ", 12), ("0", "0"),
+                                              ("Odoo", "Odoo"), ("1234567890", "1234567890")])
+def test_the_phonebook_is_chosen_by_id_or_by_name(value, reference):
+    assert yeastar.phonebook_reference(value) == reference
+
+
+def test_phonebook_list_pages_and_names():
+    request = yeastar.phonebook_list_request(base_url="https://pbx", access_token="T", page=2)
+    assert (request.method, request.url) == (
+        "GET", "https://pbx/openapi/v1.0/phonebook/list?page=2&page_size=30&access_token=T")
+    body = json.dumps({"errcode": 0, "errmsg": "SUCCESS", "total_number": 2, "data": [
+        {"id": 3, "name": "All Company Contacts_Phonebook", "total": 7, "member_select": "sel_all"},
+        {"id": 5, "name": " Vendor ", "total": 2, "member_select": "sel_specific"},
+        {"id": "6", "name": "not an id"}]}).encode()
+    books, total = yeastar.parse_phonebook_list(200, body)
+    assert (books, total) == ({3: "All Company Contacts_Phonebook", 5: " Vendor "}, 2)
+    assert yeastar.find_phonebook(books, "vendor") == 5 and yeastar.find_phonebook(books, "Vend") is None
+
+
+@pytest.mark.parametrize("status, body", [(200, b"<html>"), (200, b"[]"), (500, b'{"errcode": -2}'),
+                                          (200, b'{"errcode": 0, "data": {}}'), (200, b'{"errcode": 0, "data": [1]}'),
+                                          (200, b'{"errcode": 0, "data": [], "total_number": true}')])
+def test_a_hostile_phonebook_list_is_an_api_error(status, body):
+    with pytest.raises(yeastar.PbxApiError):
+        yeastar.parse_phonebook_list(status, body)

@@ -33,3 +33,4 @@ from . import test_zadarma_dial
 from . import test_dial_xmlrpc
 from . import test_answered_elsewhere
 from . import test_get_opt_in
+from . import test_yeastar_contacts

@@ -1,6 +1,6 @@
 """Yeastar P-Series, pure (no Odoo, no I/O): webhook events mapped onto the canonical call
 events, the OpenAPI client (token, click-to-dial, extension list, inbound-call control,
-recordings).
+recordings, company contacts).
 
 The PBX posts ``{"type": <event ID>, "sn": "<PBX serial number>", "msg": "<JSON text>"}``;
 ``msg`` is itself JSON *text* (help.yeastar.com, P-Series developer guide, "Monitor Events via
@@ -560,3 +560,126 @@ def parse_yeastar_extension_list(status: int, body: bytes) -> tuple[list[Extensi
             raise PbxApiError("Yeastar extension/list: a row is not an object")
         entries.append(entry(row.get("number"), row.get("email_addr")))
     return entries, total
+
+
+# -----------------------------------------------------------------------------
+# Company contacts: CRM records pushed one way into the PBX's company contacts
+# -----------------------------------------------------------------------------
+# help.yeastar.com, P-Series Appliance/Software/Cloud Edition developer guide:
+# - "Add a Company Contact": POST company_contact/create {first_name (required), last_name,
+#   company, email, phonebook_id_list: [int], number_list (required): [{num_type, number}]}
+#   -> {errcode, errmsg, id};
+# - "Edit a Company Contact": POST company_contact/update {id, ...the same fields, optional};
+# - "Query Phonebook List": GET phonebook/list?page&page_size -> {total_number, data: [{id,
+#   name, total, member_select}]};
+# - "Error Code and Error Message": 60001 DATA NOT FOUND (the contact was deleted on the PBX).
+
+#: errcode of an update whose contact no longer exists on the PBX.
+DATA_NOT_FOUND = 60001
+#: Longest text sent in a contact field (the PBX refuses what it cannot store).
+CONTACT_TEXT_MAX = 127
+#: Odoo's numbers -> Yeastar's num_type.
+NUMBER_TYPES = (("phone", "business_number"), ("mobile", "mobile_number"))
+_PHONEBOOK_ID = re.compile(r"[0-9]{1,9}", re.ASCII)
+
+
+@dataclass(frozen=True)
+class CompanyContact:
+    """What Odoo pushes of a record: its name, company, e-mail and dialable numbers by kind."""
+
+    name: str
+    company: str = ""
+    email: str = ""
+    phone: str | None = None
+    mobile: str | None = None
+
+
+def contact_body(contact: CompanyContact, phonebook_id: int | None = None) -> dict[str, Any]:
+    """The JSON body of company_contact/create (and, with ``id``, /update). The whole name is
+    the first name (the only required one: names are not split by guess); ``phonebook_id``
+    adds ``phonebook_id_list``. ValueError without a name or a number."""
+    name = contact.name.strip()[:CONTACT_TEXT_MAX]
+    numbers = [{"num_type": num_type, "number": getattr(contact, field)}
+               for field, num_type in NUMBER_TYPES if getattr(contact, field)]
+    if not name or not numbers:
+        raise ValueError("a company contact needs a name and a number")
+    body: dict[str, Any] = {
+        "first_name": name,
+        "company": contact.company.strip()[:CONTACT_TEXT_MAX],
+        "email": contact.email.strip()[:CONTACT_TEXT_MAX],
+        "number_list": numbers,
+    }
+    if phonebook_id:
+        body["phonebook_id_list"] = [phonebook_id]
+    return body
+
+
+def contact_create_request(*, base_url: str | None, access_token: str,
+                           body: dict[str, Any]) -> HttpRequest:
+    """``POST company_contact/create``."""
+    return yeastar_api_request(base_url=base_url, access_token=access_token,
+                               endpoint="company_contact/create", data=body)
+
+
+def contact_update_request(*, base_url: str | None, access_token: str, contact_id: int,
+                           body: dict[str, Any]) -> HttpRequest:
+    """``POST company_contact/update`` of the contact ``contact_id``."""
+    return yeastar_api_request(base_url=base_url, access_token=access_token,
+                               endpoint="company_contact/update", data={"id": contact_id, **body})
+
+
+def contact_created(status: int, body: bytes) -> int | Outcome:
+    """The new contact's id of a company_contact/create answer, or the refusal."""
+    answer = json_object(body)
+    contact_id = answer.get("id")
+    if not (200 <= status < 300 and answer.get("errcode") == 0):
+        return _yeastar_refusal(status, body, answer)
+    if isinstance(contact_id, bool) or not isinstance(contact_id, int) or contact_id <= 0:
+        return Outcome(False, "the PBX answered no contact id")
+    return contact_id
+
+
+def contact_gone(status: int, body: bytes) -> bool:
+    """Whether an update was refused because the contact no longer exists on the PBX."""
+    return 200 <= status < 300 and json_object(body).get("errcode") == DATA_NOT_FOUND
+
+
+def phonebook_reference(value: str | None) -> int | str | None:
+    """The phonebook chosen on the connection: its id (digits), its name, or None (blank)."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    return int(text) if _PHONEBOOK_ID.fullmatch(text) and int(text) > 0 else text
+
+
+def phonebook_list_request(*, base_url: str | None, access_token: str, page: int = 1,
+                           page_size: int = YEASTAR_PAGE_SIZE) -> HttpRequest:
+    """``GET phonebook/list`` page by page."""
+    return yeastar_api_request(base_url=base_url, access_token=access_token,
+                               endpoint="phonebook/list",
+                               query={"page": str(page), "page_size": str(page_size)})
+
+
+def parse_phonebook_list(status: int, body: bytes) -> tuple[dict[int, str], int]:
+    """``({id: name} of this page, total_number)`` of ``phonebook/list``; PbxApiError."""
+    data = json_answer(status, body, "Yeastar phonebook/list")
+    if not 200 <= status < 300 or data.get("errcode") != 0:
+        detail = f"{data.get('errmsg') or ''} (errcode {data.get('errcode')})".strip()
+        raise PbxApiError(f"Yeastar phonebook/list: HTTP {status}, {excerpt(detail, MAX_QUOTED)}")
+    rows, total = data.get("data", []), data.get("total_number", 0)
+    if not isinstance(rows, list) or isinstance(total, bool) or not isinstance(total, int):
+        raise PbxApiError("Yeastar phonebook/list: 'data' or 'total_number' malformed")
+    books = {}
+    for row in rows:
+        if not isinstance(row, dict):
+            raise PbxApiError("Yeastar phonebook/list: a row is not an object")
+        book_id, name = row.get("id"), row.get("name")
+        if isinstance(book_id, int) and not isinstance(book_id, bool) and isinstance(name, str):
+            books[book_id] = name
+    return books, total
+
+
+def find_phonebook(books: Mapping[int, str], name: str) -> int | None:
+    """The id of the phonebook called ``name`` (case and surrounding spaces ignored)."""
+    wanted = name.strip().casefold()
+    return next((book_id for book_id, book in books.items() if book.strip().casefold() == wanted), None)

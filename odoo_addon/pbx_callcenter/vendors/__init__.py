@@ -19,7 +19,8 @@ A unit holds:
     - ``pbx.connection.kind``: ``selection_add`` of the vendor's kind (with ``ondelete``);
       ``_pbx_route_kinds()``: the route groups its tokens open (see ``_gate``);
     - ``pbx.call.event.source``: ``selection_add`` of the vendor's event source;
-      ``_native_to_canonical(source, native_event, data, tz_name)``: its events mapped;
+      ``_pbx_event_mappers()``: its source -> ``protocol.to_canonical(native_event, data,
+      tz_name)``, which maps its events (``pbx.call.event._native_to_canonical`` calls it);
     - ``pbx.connection.originate_method``: ``selection_add`` of its click-to-dial method;
       ``_originate_request(values, deadline)`` and ``_originate_default_url()``;
     - ``_pbx_import_extensions(fetch)``: the extension list of its API;

@@ -618,16 +618,10 @@ def play_and_check(tier, name, description, behaviour, start, did):
         run(f"{name}: a call-back activity", missed_callback)
 
 
-# Checks that fail today: (scenario, aspect) -> reason. Strict: one that passes fails the tier.
-XFAIL = {
-    # transfers: the target gets neither the call nor a popup; talk time is the first leg's
-    ("blind_transfer", "user"): "issue 13 item 2",
-    ("blind_transfer", "activity"): "issue 13 item 2",
-    ("blind_transfer", "popup"): "issue 13 item 2",
-    ("blind_transfer", "talk"): "issue 13 item 2",
-    # click-to-dial: billable seconds counted from the agent's answer (callee's ringing included)
-    ("click_to_dial", "talk"): "issue 13 item 3",
-}
+# Checks that fail today: (scenario, aspect) -> reason (e.g. "issue 13 item 2"). Strict: one that
+# passes fails the tier. Empty since the bridge follows transfers (items 2, 5) and counts
+# click-to-dial talk from the callee's answer (item 3); ring groups and queues flipped with item 1.
+XFAIL = {}
 
 
 def stop_process(process):

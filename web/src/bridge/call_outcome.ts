@@ -1,6 +1,9 @@
 // The canonical events of a tracked call: call_in / init when it is classified, and the final
 // call_out record. The record prefers Asterisk's own Cdr events (cdr_manager) and falls back to
-// what the bridge saw: DialEnd statuses, the primary channel's hangup cause, event times.
+// what the bridge saw: DialEnd statuses, the primary channel's hangup cause, event times. Talk
+// time is what the bridge timed in bridges when it saw them: a Cdr's billable seconds count a
+// transfer target's ringing, a click-to-dial agent's wait and, once Local/ channels are
+// optimised away, nothing at all.
 // Every payload is checked against the route schemas before it is queued.
 import { DISPOSITIONS } from "../lib/call_status";
 import {
@@ -93,6 +96,21 @@ interface Summary {
 }
 
 /**
+ * Talk time from Cdr events: the answered dials of each party A channel (`UniqueID`) follow each
+ * other (a transfer's legs) and add up; different channels (a queue's caller and its member's
+ * Local/ half) overlap, so the longest total counts. IVR and voicemail answers dial nobody.
+ */
+export function cdrTalkSeconds(cdrs: readonly CdrRecord[]): number {
+    const byChannel = new Map<string, number>();
+    for (const cdr of cdrs) {
+        if (cdr.destinationChannel && statusFromDisposition(cdr.disposition) === "ANSWERED") {
+            byChannel.set(cdr.uniqueid ?? "", (byChannel.get(cdr.uniqueid ?? "") ?? 0) + cdr.billableSeconds);
+        }
+    }
+    return Math.max(0, ...byChannel.values());
+}
+
+/**
  * One record from a call's Cdr events. Asterisk writes one per dial attempt of party A; those
  * that reached a real phone (DestinationChannel set, not Local/) tell what happened to the call,
  * the others (IVR, voicemail) only extend it.
@@ -104,9 +122,16 @@ export function summarizeCdrs(cdrs: readonly CdrRecord[]): Summary {
     const chosen = answered ?? candidates[candidates.length - 1];
     const start = cdrs.map((cdr) => cdr.startTime).sort()[0];
     const end = cdrs.map((cdr) => cdr.endTime).sort().at(-1) ?? start;
-    const billsec = answered ? answered.billableSeconds : 0;
+    const billsec = answered ? cdrTalkSeconds(cdrs) : 0;
     const span = cdrSeconds(start, end) ?? Math.max(...cdrs.map((cdr) => cdr.duration));
     return { calldate: start, duration: Math.max(span, billsec), billsec, status: statusFromDisposition(chosen.disposition) };
+}
+
+/** Whole seconds the call's anchor spent in a bridge with someone (rounded down, as Asterisk's
+ * billable seconds), or null when the bridge saw no conversation. */
+export function talkSeconds(call: TrackedCall, end: number): number | null {
+    const ms = call.talkMs + (call.talkSince !== null ? Math.max(0, end - call.talkSince) : 0);
+    return ms > 0 || call.talkSince !== null ? Math.floor(ms / 1000) : null;
 }
 
 /** The record of a call from what the bridge saw (no Cdr). */
@@ -148,7 +173,11 @@ export function recordingPath(filename: string, prefix: string): string {
 
 /** call_out, the final record of an ended call. */
 export function buildEnd(call: TrackedCall, options: { now: number; recordingPrefix: string }): Built {
-    const summary = call.cdrs.length ? summarizeCdrs(call.cdrs) : summarizeSeen(call, options.now);
+    let summary = call.cdrs.length ? summarizeCdrs(call.cdrs) : summarizeSeen(call, options.now);
+    const talk = talkSeconds(call, call.endedAt ?? options.now);
+    if (talk !== null) {
+        summary = { ...summary, duration: Math.max(summary.duration, talk), billsec: talk, status: "ANSWERED" };
+    }
     const payload: CallOutPayloadInput = {
         phone: call.phone ?? "",
         extension: call.answeredBy ?? call.extension ?? "",

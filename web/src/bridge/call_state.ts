@@ -26,6 +26,8 @@ export interface TrackedChannel {
 
 /** The fields of one Cdr event that the final record uses. */
 export interface CdrRecord {
+    /** Party A's channel (Cdr `UniqueID`): its successive legs (a transfer) follow each other. */
+    uniqueid: string;
     startTime: string;
     answerTime: string;
     endTime: string;
@@ -47,6 +49,13 @@ export interface TrackedCall {
     extension: string | null;
     answeredBy: string | null;
     answeredAt: number | null;
+    /** The channel the call is timed on and ends with: the one that started it, until a
+     * transfer hands its party over to another (an agent transferring their outbound call). */
+    anchor: string;
+    /** Talk time so far: the anchor's time in a bridge with someone else, leg after leg. */
+    talkMs: number;
+    /** Since when the anchor is in a bridge with someone else, or null. */
+    talkSince: number | null;
     endedAt: number | null;
     dialStatuses: string[];
     hangupCause: number | null;
@@ -80,6 +89,9 @@ export function newCall(linkedid: string, startedAt: number): TrackedCall {
         extension: null,
         answeredBy: null,
         answeredAt: null,
+        anchor: linkedid,
+        talkMs: 0,
+        talkSince: null,
         endedAt: null,
         dialStatuses: [],
         hangupCause: null,

@@ -1,11 +1,14 @@
 // Turns the AMI event stream into canonical call events. Calls are grouped by Linkedid (the
 // Uniqueid of the channel that started the call): its first DialBegin to a real phone classifies
-// it and emits call_in / init; the hangup of its primary channel (or of all its channels) ends
-// it, and call_out follows after a short grace period in which Asterisk's Cdr events may still
-// arrive. After a reconnection, a CoreShowChannels snapshot closes the calls that ended while
-// the bridge was away and adopts those that began meanwhile.
+// it and emits call_in / init; the hangup of its anchor (the channel that started it, or the party
+// a transfer left talking) or of all its channels ends it, and call_out follows after a short
+// grace period in which Asterisk's Cdr events may still arrive (real Asterisk sends most Cdr
+// events before the caller's Hangup: they never end a call). Talk time is the anchor's time in a
+// bridge with someone else, summed over the legs of a transfer. After a reconnection, a
+// CoreShowChannels snapshot closes the calls that ended while the bridge was away and adopts
+// those that began meanwhile.
 import type { AmiMessage } from "./ami_parser";
-import type { ChannelRules } from "./channels";
+import { type ChannelRules, extensionOfChannel } from "./channels";
 import { type Classification, classifyDial, classifySnapshot } from "./call_classify";
 import { buildEnd, buildStart, type CanonicalEvent } from "./call_outcome";
 import { ensureChannel, eventTime, newCall, primaryChannel, type TrackedCall } from "./call_state";
@@ -47,6 +50,12 @@ class RecentSet {
     }
 }
 
+/** `Local/102@from-queue-00000012;1` -> its other half `...;2`, or null for other channels. */
+function localPartner(name: string): string | null {
+    const match = /^(Local\/.+);([12])$/i.exec(name);
+    return match ? `${match[1]};${match[2] === "1" ? "2" : "1"}` : null;
+}
+
 /** `00:01:05` (CoreShowChannel Duration) in seconds. */
 function hms(text: string | undefined): number {
     const parts = (text ?? "").split(":").map(Number);
@@ -63,6 +72,9 @@ export class CallTracker {
     private readonly timers = new Map<string, NodeJS.Timeout>();
     private readonly finished = new RecentSet();
     private readonly hungUp = new RecentSet();
+    /** Who is in which bridge, for every call (BridgeEnter / BridgeLeave): uniqueid -> name. */
+    private readonly bridges = new Map<string, Map<string, string>>();
+    private readonly bridgeOf = new Map<string, string>();
     private readonly now: () => number;
     /** Bridge clock minus Asterisk clock (event Timestamp headers), to compare the two. */
     private skew = 0;
@@ -93,7 +105,9 @@ export class CallTracker {
     /** Calls saved by a previous run; those that had already ended are finished now. */
     restore(calls: readonly TrackedCall[], clockSkew = 0): void {
         this.skew = clockSkew;
-        for (const call of structuredClone(calls)) {
+        for (const saved of structuredClone(calls)) {
+            // Saved by a version without transfers: timed as before, on the first channel.
+            const call: TrackedCall = { ...newCall(saved.linkedid, saved.startedAt), ...saved };
             this.calls.set(call.linkedid, call);
             for (const uniqueid of Object.keys(call.channels)) {
                 this.byUniqueid.set(uniqueid, call.linkedid);
@@ -131,7 +145,12 @@ export class CallTracker {
                 this.dialEnd(message, at);
                 break;
             case "BridgeEnter":
-                this.bridgeEnter(message, at);
+            case "BridgeLeave":
+                this.bridgeChange(message, at);
+                break;
+            case "BlindTransfer":
+            case "AttendedTransfer":
+                this.transfer(message, at);
                 break;
             case "VarSet":
                 if (message.Variable === "MIXMONITOR_FILENAME" && message.Value) {
@@ -211,23 +230,122 @@ export class CallTracker {
         }
         if (status === "ANSWER" && !dest.local) {
             call.answeredAt ??= at;
-            if (call.direction !== "out" && dest.extension) {
-                call.answeredBy ??= dest.extension;
+            if (dest.extension) {
+                call.answeredBy = dest.extension; // the latest answer: a transfer's target
             }
         }
         this.options.changed?.();
     }
 
-    private bridgeEnter(message: AmiMessage, at: number): void {
-        const call = this.callOf(message, at);
+    private bridgeChange(message: AmiMessage, at: number): void {
+        const { BridgeUniqueid: bridge, Uniqueid: uniqueid, Channel: name } = message;
+        if (bridge && uniqueid && name) {
+            const members = this.bridges.get(bridge) ?? new Map<string, string>();
+            if (message.Event === "BridgeEnter") {
+                members.set(uniqueid, name);
+                this.bridgeOf.set(uniqueid, bridge);
+                this.bridges.set(bridge, members);
+            } else {
+                members.delete(uniqueid);
+                this.bridgeOf.delete(uniqueid);
+                if (!members.size) {
+                    this.bridges.delete(bridge);
+                }
+            }
+        }
+        const call = this.callOf(message, at, message.Event === "BridgeEnter");
         const channel = call ? this.track(call, message, "", at) : null;
-        if (!call || !channel || channel.local || Number(message.BridgeNumChannels) < 2) {
+        if (call && channel && !channel.local && message.Event === "BridgeEnter" && Number(message.BridgeNumChannels) >= 2) {
+            call.answeredAt ??= at;
+        }
+        this.retimeAround(call, uniqueid, bridge, at);
+        this.options.changed?.();
+    }
+
+    /** Retimes the calls a bridge change concerns: another call's channel may join (a transfer). */
+    private retimeAround(call: TrackedCall | null, uniqueid: string | undefined, bridge: string | undefined, at: number): void {
+        for (const each of this.calls.values()) {
+            if (each === call || each.anchor === uniqueid || (bridge && this.bridgeOf.get(each.anchor) === bridge)) {
+                this.retime(each, at);
+            }
+        }
+    }
+
+    /** Starts or stops the call's talk clock, and notes the extension its anchor talks to. */
+    private retime(call: TrackedCall, at: number): void {
+        const bridge = this.bridgeOf.get(call.anchor);
+        const members = bridge ? this.bridges.get(bridge) : undefined;
+        const talking = (members?.size ?? 0) >= 2;
+        if (talking && call.talkSince === null) {
+            call.talkSince = at;
+        } else if (!talking && call.talkSince !== null) {
+            call.talkMs += Math.max(0, at - call.talkSince);
+            call.talkSince = null;
+        }
+        const peer = talking && members ? this.peerExtension(call.anchor, members) : null;
+        if (peer) {
+            call.answeredBy = peer;
+        }
+    }
+
+    /** The extension in a bridge besides `self`, looking through Local/ pairs (queues). */
+    private peerExtension(self: string, members: ReadonlyMap<string, string>, depth = 0): string | null {
+        for (const [uniqueid, name] of members) {
+            const extension = uniqueid === self ? null : extensionOfChannel(name, this.options.rules);
+            if (extension) {
+                return extension;
+            }
+        }
+        for (const [uniqueid, name] of members) {
+            const partner = uniqueid !== self && depth < 3 ? localPartner(name) : null;
+            const found = partner ? this.bridgeWith(partner) : undefined;
+            const extension = found ? this.peerExtension(found[0], found[1], depth + 1) : null;
+            if (extension) {
+                return extension;
+            }
+        }
+        return null;
+    }
+
+    /** The channel named `name` and the members of its bridge, if it is in one. */
+    private bridgeWith(name: string): [string, Map<string, string>] | undefined {
+        for (const members of this.bridges.values()) {
+            for (const [uniqueid, each] of members) {
+                if (each === name) {
+                    return [uniqueid, members];
+                }
+            }
+        }
+        return undefined;
+    }
+
+    /**
+     * BlindTransfer / AttendedTransfer: when the transferer was the call's anchor (an agent
+     * transferring an outbound call), the party transferred takes over; an attended transfer
+     * names its target now (a blind one's target answers a DialEnd of the call later).
+     */
+    private transfer(message: AmiMessage, at: number): void {
+        if (message.Result && message.Result !== "Success") {
             return;
         }
-        call.answeredAt ??= at;
-        if (call.direction !== "out" && channel.extension && channel.uniqueid !== call.linkedid) {
-            call.answeredBy ??= channel.extension;
+        const attended = message.Event === "AttendedTransfer";
+        const linkedid = message.TransfereeLinkedid || (attended ? message.OrigTransfererLinkedid : message.TransfererLinkedid);
+        const call = linkedid && !this.finished.has(linkedid) ? this.calls.get(linkedid) : undefined;
+        const transferer = attended ? message.OrigTransfererUniqueid : message.TransfererUniqueid;
+        if (!call) {
+            return;
         }
+        if (transferer && call.anchor === transferer && message.TransfereeUniqueid) {
+            this.retime(call, at);
+            call.anchor = message.TransfereeUniqueid;
+            this.retime(call, at);
+        }
+        const target = attended ? extensionOfChannel(message.TransferTargetChannel ?? "", this.options.rules) : null;
+        if (target) {
+            call.answeredBy = target;
+        }
+        const by = message[attended ? "OrigTransfererChannel" : "TransfererChannel"] ?? "?";
+        this.options.logger.info(`call ${call.linkedid}: ${attended ? "attended" : "blind"} transfer by ${by}`);
         this.options.changed?.();
     }
 
@@ -239,12 +357,18 @@ export class CallTracker {
         }
         channel.hungUp = true;
         this.hungUp.add(channel.uniqueid);
-        const primary = channel.uniqueid === call.linkedid;
-        if (primary) {
+        const bridge = this.bridgeOf.get(channel.uniqueid);
+        if (bridge) {
+            this.forget(channel.uniqueid); // its BridgeLeave was missed
+            this.retimeAround(call, channel.uniqueid, bridge, at);
+        }
+        const anchor = channel.uniqueid === call.anchor;
+        if (anchor) {
             call.hangupCause = Number(message.Cause) || null;
         }
-        if (call.endedAt === null && (primary || Object.values(call.channels).every((each) => each.hungUp))) {
+        if (call.endedAt === null && (anchor || Object.values(call.channels).every((each) => each.hungUp))) {
             call.endedAt = at;
+            this.stopTalk(call, at);
             this.scheduleEnd(call);
         }
         this.options.changed?.();
@@ -259,6 +383,7 @@ export class CallTracker {
             return;
         }
         call.cdrs.push({
+            uniqueid,
             startTime: message.StartTime ?? "",
             answerTime: message.AnswerTime ?? "",
             endTime: message.EndTime ?? "",
@@ -293,6 +418,24 @@ export class CallTracker {
         this.options.emit(built.event);
     }
 
+    private stopTalk(call: TrackedCall, at: number): void {
+        if (call.talkSince !== null) {
+            call.talkMs += Math.max(0, at - call.talkSince);
+            call.talkSince = null;
+        }
+    }
+
+    /** A hung-up channel leaves its bridge (its BridgeLeave may have been missed). */
+    private forget(uniqueid: string): void {
+        const bridge = this.bridgeOf.get(uniqueid);
+        const members = bridge ? this.bridges.get(bridge) : undefined;
+        this.bridgeOf.delete(uniqueid);
+        members?.delete(uniqueid);
+        if (bridge && members && !members.size) {
+            this.bridges.delete(bridge);
+        }
+    }
+
     private scheduleEnd(call: TrackedCall): void {
         clearTimeout(this.timers.get(call.linkedid));
         const timer = setTimeout(() => this.end(call), this.options.cdrGraceMs);
@@ -303,8 +446,12 @@ export class CallTracker {
         clearTimeout(this.timers.get(call.linkedid));
         this.timers.delete(call.linkedid);
         this.calls.delete(call.linkedid);
-        for (const uniqueid of Object.keys(call.channels)) {
+        this.stopTalk(call, call.endedAt ?? this.now() - this.skew);
+        for (const [uniqueid, channel] of Object.entries(call.channels)) {
             this.byUniqueid.delete(uniqueid);
+            if (channel.hungUp) {
+                this.forget(uniqueid); // not a transfer's target, talking in another call now
+            }
         }
         this.finished.add(call.linkedid);
         const reported = call.announced && !call.skipped;
@@ -392,6 +539,12 @@ export class CallTracker {
             if (call.direction !== "out" && answerer?.extension) {
                 call.answeredBy ??= answerer.extension;
             }
+        }
+        // Who is in which bridge now; a conversation found going on is timed from its answer.
+        const at = call.talkMs || call.talkSince !== null ? this.now() - this.skew : (call.answeredAt ?? this.now() - this.skew);
+        for (const item of group.filter((each) => each.BridgeId && each.Channel)) {
+            const enter = { Event: "BridgeEnter", BridgeUniqueid: item.BridgeId, Uniqueid: item.Uniqueid, Channel: item.Channel };
+            this.bridgeChange({ ...enter, Linkedid: call.linkedid }, at);
         }
     }
 }

@@ -71,7 +71,7 @@ describe("statuses", () => {
 
 describe("Cdr summaries", () => {
     const cdr = (overrides: Partial<CdrRecord>): CdrRecord => ({
-        startTime: "2024-11-20 18:00:00", answerTime: "", endTime: "2024-11-20 18:00:20", duration: 20,
+        uniqueid: "1732100400.101", startTime: "2024-11-20 18:00:00", answerTime: "", endTime: "2024-11-20 18:00:20", duration: 20,
         billableSeconds: 0, disposition: "NO ANSWER", destinationChannel: "PJSIP/101-1", ...overrides,
     });
 
@@ -80,6 +80,14 @@ describe("Cdr summaries", () => {
             cdr({ destinationChannel: "PJSIP/101-1" }),
             cdr({ destinationChannel: "PJSIP/102-2", answerTime: "2024-11-20 18:00:05", endTime: "2024-11-20 18:01:05", duration: 65, billableSeconds: 60, disposition: "ANSWERED" }),
         ])).toEqual({ calldate: "2024-11-20 18:00:00", duration: 65, billsec: 60, status: "ANSWERED" });
+    });
+
+    test("without bridge times, a transfer's legs add up and a queue's overlapping Local/ leg does not", () => {
+        const answered = { disposition: "ANSWERED", answerTime: "2024-11-20 18:00:05" };
+        const leg = (uniqueid: string, destinationChannel: string, billableSeconds: number) =>
+            cdr({ ...answered, uniqueid, destinationChannel, billableSeconds });
+        expect(summarizeCdrs([leg("1.1", "PJSIP/101-1", 6), leg("1.1", "PJSIP/102-2", 6)]).billsec).toBe(12);
+        expect(summarizeCdrs([leg("1.1", "Local/102@q-1;1", 40), leg("1.4", "PJSIP/102-2", 0)]).billsec).toBe(40);
     });
 
     test("an IVR answer without a dialled phone does not make a missed call answered", () => {

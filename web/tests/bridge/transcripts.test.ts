@@ -1,5 +1,7 @@
-// AMI transcripts of real call flows (tests/fixtures/ami) replayed over TCP to a running bridge:
-// the exact canonical events Odoo receives, whatever the packet boundaries or line endings.
+// AMI transcripts written by us from Asterisk's documentation (tests/fixtures/ami, not real_*:
+// see real_transcripts.test.ts) replayed over TCP to a running bridge: the exact canonical events
+// Odoo receives, whatever the packet boundaries or line endings; busy, voicemail, recording and
+// missing-Cdr cases the real captures lack.
 import { afterEach, describe, expect, test } from "vitest";
 import { field, loadTranscript } from "./fake_ami";
 import { type Harness, startHarness, TOKEN, waitFor } from "./harness";
@@ -64,7 +66,8 @@ const FLOWS: { title: string; transcript: string; call: Call; end: Record<string
         transcript: "outbound_answered_recording.txt",
         call: { route: "init", phone: "0989464344", extension: "101", callid: "1732101300.120" },
         end: {
-            calldate: "2024-11-20 18:15:00", duration: 107, billsec: 95, status: "ANSWERED", direction: "out",
+            // 94: timed from its bridge (94.87 s); its hand-written Cdr's 95 contradicts its timestamps.
+            calldate: "2024-11-20 18:15:00", duration: 107, billsec: 94, status: "ANSWERED", direction: "out",
             recordingfile: "2024/11/20/out-0989464344-101-20241120-181500-1732101300.120.wav",
         },
     },

@@ -3,7 +3,7 @@
 // and zod bundled in) by scripts/build.mjs — do not edit; rebuild with `npm ci && npm run build`.
 // The Asterisk AMI bridge: needs Node.js 20 or later and nothing else.
 //   node pbx_ami_bridge.mjs --config /etc/pbx-ami-bridge.json
-// esbuild 0.28.2, sha256:448a6ae19a8a87cde7951ede3aedb9b1c63767f18234985ac5a08dfbeacc5f27
+// esbuild 0.28.2, sha256:5f29f7db738e59acfce148447b000ce8b7f60770fbd6cfc0c6f36ed9d4d957cd
 var __defProp = Object.defineProperty;
 var __export = (target, all) => {
   for (var name in all)
@@ -316,6 +316,9 @@ function newCall(linkedid, startedAt) {
     extension: null,
     answeredBy: null,
     answeredAt: null,
+    anchor: linkedid,
+    talkMs: 0,
+    talkSince: null,
     endedAt: null,
     dialStatuses: [],
     hangupCause: null,
@@ -9736,9 +9739,19 @@ function cdrSeconds(from, to) {
   let parse3 = (text) => Date.parse(`${text.trim().replace(" ", "T")}Z`), span = (parse3(to) - parse3(from)) / 1e3;
   return Number.isFinite(span) && span >= 0 ? Math.round(span) : null;
 }
+function cdrTalkSeconds(cdrs) {
+  let byChannel = /* @__PURE__ */ new Map();
+  for (let cdr of cdrs)
+    cdr.destinationChannel && statusFromDisposition(cdr.disposition) === "ANSWERED" && byChannel.set(cdr.uniqueid ?? "", (byChannel.get(cdr.uniqueid ?? "") ?? 0) + cdr.billableSeconds);
+  return Math.max(0, ...byChannel.values());
+}
 function summarizeCdrs(cdrs) {
-  let dialled = cdrs.filter((cdr) => cdr.destinationChannel && !isLocalChannel(cdr.destinationChannel)), candidates = dialled.length ? dialled : cdrs, answered = candidates.find((cdr) => statusFromDisposition(cdr.disposition) === "ANSWERED"), chosen = answered ?? candidates[candidates.length - 1], start = cdrs.map((cdr) => cdr.startTime).sort()[0], end = cdrs.map((cdr) => cdr.endTime).sort().at(-1) ?? start, billsec = answered ? answered.billableSeconds : 0, span = cdrSeconds(start, end) ?? Math.max(...cdrs.map((cdr) => cdr.duration));
+  let dialled = cdrs.filter((cdr) => cdr.destinationChannel && !isLocalChannel(cdr.destinationChannel)), candidates = dialled.length ? dialled : cdrs, answered = candidates.find((cdr) => statusFromDisposition(cdr.disposition) === "ANSWERED"), chosen = answered ?? candidates[candidates.length - 1], start = cdrs.map((cdr) => cdr.startTime).sort()[0], end = cdrs.map((cdr) => cdr.endTime).sort().at(-1) ?? start, billsec = answered ? cdrTalkSeconds(cdrs) : 0, span = cdrSeconds(start, end) ?? Math.max(...cdrs.map((cdr) => cdr.duration));
   return { calldate: start, duration: Math.max(span, billsec), billsec, status: statusFromDisposition(chosen.disposition) };
+}
+function talkSeconds(call, end) {
+  let ms = call.talkMs + (call.talkSince !== null ? Math.max(0, end - call.talkSince) : 0);
+  return ms > 0 || call.talkSince !== null ? Math.floor(ms / 1e3) : null;
 }
 function summarizeSeen(call, now) {
   let end = call.endedAt ?? now, duration3 = Math.max(0, Math.round((end - call.startedAt) / 1e3));
@@ -9760,7 +9773,9 @@ function recordingPath(filename, prefix) {
   return prefix && filename.startsWith(prefix) ? filename.slice(prefix.length) : filename;
 }
 function buildEnd(call, options) {
-  let summary = call.cdrs.length ? summarizeCdrs(call.cdrs) : summarizeSeen(call, options.now), payload = {
+  let summary = call.cdrs.length ? summarizeCdrs(call.cdrs) : summarizeSeen(call, options.now), talk = talkSeconds(call, call.endedAt ?? options.now);
+  talk !== null && (summary = { ...summary, duration: Math.max(summary.duration, talk), billsec: talk, status: "ANSWERED" });
+  let payload = {
     phone: call.phone ?? "",
     extension: call.answeredBy ?? call.extension ?? "",
     callid: call.linkedid,
@@ -9788,6 +9803,10 @@ var MEMORY = 5e3, RecentSet = class {
     return this.items.has(item);
   }
 };
+function localPartner(name) {
+  let match = /^(Local\/.+);([12])$/i.exec(name);
+  return match ? `${match[1]};${match[2] === "1" ? "2" : "1"}` : null;
+}
 function hms(text) {
   let parts = (text ?? "").split(":").map(Number);
   return parts.length === 3 && parts.every(Number.isFinite) ? parts[0] * 3600 + parts[1] * 60 + parts[2] : 0;
@@ -9803,6 +9822,9 @@ var CallTracker = class {
   timers = /* @__PURE__ */ new Map();
   finished = new RecentSet();
   hungUp = new RecentSet();
+  /** Who is in which bridge, for every call (BridgeEnter / BridgeLeave): uniqueid -> name. */
+  bridges = /* @__PURE__ */ new Map();
+  bridgeOf = /* @__PURE__ */ new Map();
   now;
   /** Bridge clock minus Asterisk clock (event Timestamp headers), to compare the two. */
   skew = 0;
@@ -9824,7 +9846,8 @@ var CallTracker = class {
   /** Calls saved by a previous run; those that had already ended are finished now. */
   restore(calls, clockSkew = 0) {
     this.skew = clockSkew;
-    for (let call of structuredClone(calls)) {
+    for (let saved of structuredClone(calls)) {
+      let call = { ...newCall(saved.linkedid, saved.startedAt), ...saved };
       this.calls.set(call.linkedid, call);
       for (let uniqueid of Object.keys(call.channels))
         this.byUniqueid.set(uniqueid, call.linkedid);
@@ -9851,7 +9874,12 @@ var CallTracker = class {
         this.dialEnd(message2, at);
         break;
       case "BridgeEnter":
-        this.bridgeEnter(message2, at);
+      case "BridgeLeave":
+        this.bridgeChange(message2, at);
+        break;
+      case "BlindTransfer":
+      case "AttendedTransfer":
+        this.transfer(message2, at);
         break;
       case "VarSet":
         if (message2.Variable === "MIXMONITOR_FILENAME" && message2.Value) {
@@ -9901,19 +9929,76 @@ var CallTracker = class {
     if (!call || !dest || dest.uniqueid === call.linkedid)
       return;
     let status2 = (message2.DialStatus ?? "").trim().toUpperCase();
-    status2 && call.dialStatuses.push(status2), status2 === "ANSWER" && !dest.local && (call.answeredAt ??= at, call.direction !== "out" && dest.extension && (call.answeredBy ??= dest.extension)), this.options.changed?.();
+    status2 && call.dialStatuses.push(status2), status2 === "ANSWER" && !dest.local && (call.answeredAt ??= at, dest.extension && (call.answeredBy = dest.extension)), this.options.changed?.();
   }
-  bridgeEnter(message2, at) {
-    let call = this.callOf(message2, at), channel = call ? this.track(call, message2, "", at) : null;
-    !call || !channel || channel.local || Number(message2.BridgeNumChannels) < 2 || (call.answeredAt ??= at, call.direction !== "out" && channel.extension && channel.uniqueid !== call.linkedid && (call.answeredBy ??= channel.extension), this.options.changed?.());
+  bridgeChange(message2, at) {
+    let { BridgeUniqueid: bridge2, Uniqueid: uniqueid, Channel: name } = message2;
+    if (bridge2 && uniqueid && name) {
+      let members2 = this.bridges.get(bridge2) ?? /* @__PURE__ */ new Map();
+      message2.Event === "BridgeEnter" ? (members2.set(uniqueid, name), this.bridgeOf.set(uniqueid, bridge2), this.bridges.set(bridge2, members2)) : (members2.delete(uniqueid), this.bridgeOf.delete(uniqueid), members2.size || this.bridges.delete(bridge2));
+    }
+    let call = this.callOf(message2, at, message2.Event === "BridgeEnter"), channel = call ? this.track(call, message2, "", at) : null;
+    call && channel && !channel.local && message2.Event === "BridgeEnter" && Number(message2.BridgeNumChannels) >= 2 && (call.answeredAt ??= at), this.retimeAround(call, uniqueid, bridge2, at), this.options.changed?.();
+  }
+  /** Retimes the calls a bridge change concerns: another call's channel may join (a transfer). */
+  retimeAround(call, uniqueid, bridge2, at) {
+    for (let each of this.calls.values())
+      (each === call || each.anchor === uniqueid || bridge2 && this.bridgeOf.get(each.anchor) === bridge2) && this.retime(each, at);
+  }
+  /** Starts or stops the call's talk clock, and notes the extension its anchor talks to. */
+  retime(call, at) {
+    let bridge2 = this.bridgeOf.get(call.anchor), members2 = bridge2 ? this.bridges.get(bridge2) : void 0, talking = (members2?.size ?? 0) >= 2;
+    talking && call.talkSince === null ? call.talkSince = at : !talking && call.talkSince !== null && (call.talkMs += Math.max(0, at - call.talkSince), call.talkSince = null);
+    let peer = talking && members2 ? this.peerExtension(call.anchor, members2) : null;
+    peer && (call.answeredBy = peer);
+  }
+  /** The extension in a bridge besides `self`, looking through Local/ pairs (queues). */
+  peerExtension(self, members2, depth = 0) {
+    for (let [uniqueid, name] of members2) {
+      let extension2 = uniqueid === self ? null : extensionOfChannel(name, this.options.rules);
+      if (extension2)
+        return extension2;
+    }
+    for (let [uniqueid, name] of members2) {
+      let partner = uniqueid !== self && depth < 3 ? localPartner(name) : null, found = partner ? this.bridgeWith(partner) : void 0, extension2 = found ? this.peerExtension(found[0], found[1], depth + 1) : null;
+      if (extension2)
+        return extension2;
+    }
+    return null;
+  }
+  /** The channel named `name` and the members of its bridge, if it is in one. */
+  bridgeWith(name) {
+    for (let members2 of this.bridges.values())
+      for (let [uniqueid, each] of members2)
+        if (each === name)
+          return [uniqueid, members2];
+  }
+  /**
+   * BlindTransfer / AttendedTransfer: when the transferer was the call's anchor (an agent
+   * transferring an outbound call), the party transferred takes over; an attended transfer
+   * names its target now (a blind one's target answers a DialEnd of the call later).
+   */
+  transfer(message2, at) {
+    if (message2.Result && message2.Result !== "Success")
+      return;
+    let attended = message2.Event === "AttendedTransfer", linkedid = message2.TransfereeLinkedid || (attended ? message2.OrigTransfererLinkedid : message2.TransfererLinkedid), call = linkedid && !this.finished.has(linkedid) ? this.calls.get(linkedid) : void 0, transferer = attended ? message2.OrigTransfererUniqueid : message2.TransfererUniqueid;
+    if (!call)
+      return;
+    transferer && call.anchor === transferer && message2.TransfereeUniqueid && (this.retime(call, at), call.anchor = message2.TransfereeUniqueid, this.retime(call, at));
+    let target = attended ? extensionOfChannel(message2.TransferTargetChannel ?? "", this.options.rules) : null;
+    target && (call.answeredBy = target);
+    let by = message2[attended ? "OrigTransfererChannel" : "TransfererChannel"] ?? "?";
+    this.options.logger.info(`call ${call.linkedid}: ${attended ? "attended" : "blind"} transfer by ${by}`), this.options.changed?.();
   }
   hangup(message2, at) {
     let call = this.callOf(message2, at, !1), channel = call ? this.track(call, message2, "", at) : null;
     if (!call || !channel)
       return;
     channel.hungUp = !0, this.hungUp.add(channel.uniqueid);
-    let primary = channel.uniqueid === call.linkedid;
-    primary && (call.hangupCause = Number(message2.Cause) || null), call.endedAt === null && (primary || Object.values(call.channels).every((each) => each.hungUp)) && (call.endedAt = at, this.scheduleEnd(call)), this.options.changed?.();
+    let bridge2 = this.bridgeOf.get(channel.uniqueid);
+    bridge2 && (this.forget(channel.uniqueid), this.retimeAround(call, channel.uniqueid, bridge2, at));
+    let anchor2 = channel.uniqueid === call.anchor;
+    anchor2 && (call.hangupCause = Number(message2.Cause) || null), call.endedAt === null && (anchor2 || Object.values(call.channels).every((each) => each.hungUp)) && (call.endedAt = at, this.stopTalk(call, at), this.scheduleEnd(call)), this.options.changed?.();
   }
   cdr(message2) {
     let uniqueid = message2.UniqueID ?? "", linkedid = message2.LinkedID || message2.Linkedid || this.byUniqueid.get(uniqueid), call = linkedid ? this.calls.get(linkedid) : void 0;
@@ -9922,6 +10007,7 @@ var CallTracker = class {
       return;
     }
     call.cdrs.push({
+      uniqueid,
       startTime: message2.StartTime ?? "",
       answerTime: message2.AnswerTime ?? "",
       endTime: message2.EndTime ?? "",
@@ -9942,15 +10028,23 @@ var CallTracker = class {
     }
     this.options.logger.info(`call ${call.linkedid}: ${built.event.route} ${call.phone} ext ${call.extension}`), call.announced = !0, this.options.emit(built.event);
   }
+  stopTalk(call, at) {
+    call.talkSince !== null && (call.talkMs += Math.max(0, at - call.talkSince), call.talkSince = null);
+  }
+  /** A hung-up channel leaves its bridge (its BridgeLeave may have been missed). */
+  forget(uniqueid) {
+    let bridge2 = this.bridgeOf.get(uniqueid), members2 = bridge2 ? this.bridges.get(bridge2) : void 0;
+    this.bridgeOf.delete(uniqueid), members2?.delete(uniqueid), bridge2 && members2 && !members2.size && this.bridges.delete(bridge2);
+  }
   scheduleEnd(call) {
     clearTimeout(this.timers.get(call.linkedid));
     let timer = setTimeout(() => this.end(call), this.options.cdrGraceMs);
     this.timers.set(call.linkedid, timer);
   }
   end(call) {
-    clearTimeout(this.timers.get(call.linkedid)), this.timers.delete(call.linkedid), this.calls.delete(call.linkedid);
-    for (let uniqueid of Object.keys(call.channels))
-      this.byUniqueid.delete(uniqueid);
+    clearTimeout(this.timers.get(call.linkedid)), this.timers.delete(call.linkedid), this.calls.delete(call.linkedid), this.stopTalk(call, call.endedAt ?? this.now() - this.skew);
+    for (let [uniqueid, channel] of Object.entries(call.channels))
+      this.byUniqueid.delete(uniqueid), channel.hungUp && this.forget(uniqueid);
     if (this.finished.add(call.linkedid), call.announced && !call.skipped) {
       let built = buildEnd(call, { now: this.now(), recordingPrefix: this.options.recordingPrefix });
       built.ok ? (built.warnings.forEach((warning) => this.options.logger.warn(`call ${call.linkedid}: ${warning}`)), this.options.logger.info(
@@ -9998,6 +10092,11 @@ var CallTracker = class {
     if (call.answeredAt === null && bridged.length >= 2) {
       let answerer = bridged.map((item) => call.channels[item.Uniqueid]).find((channel) => channel && channel !== primaryChannel(call));
       call.answeredAt = answerer?.createdAt ?? this.now() - this.skew, call.direction !== "out" && answerer?.extension && (call.answeredBy ??= answerer.extension);
+    }
+    let at = call.talkMs || call.talkSince !== null ? this.now() - this.skew : call.answeredAt ?? this.now() - this.skew;
+    for (let item of group.filter((each) => each.BridgeId && each.Channel)) {
+      let enter = { Event: "BridgeEnter", BridgeUniqueid: item.BridgeId, Uniqueid: item.Uniqueid, Channel: item.Channel };
+      this.bridgeChange({ ...enter, Linkedid: call.linkedid }, at);
     }
   }
 };

@@ -1,0 +1,146 @@
+// Every capture from a real Asterisk (tests/fixtures/ami/real_*.txt: Asterisk 22.10.1, IAX2
+// phones and trunk, provenance in each file's header) replayed over TCP to a running bridge. The
+// expected events are read from the capture itself, not typed in: who rang first (DialBegin), who
+// talked last (DialEnd ANSWER), the talk of each leg (that answer to the answering channel's
+// Hangup, rounded down as Asterisk does), the call's span from its Cdr times.
+import { readdirSync, readFileSync } from "node:fs";
+import { afterEach, describe, expect, test } from "vitest";
+import { REPO_ROOT } from "../fixtures";
+import { loadTranscript } from "./fake_ami";
+import { type Harness, sleep, startHarness, waitFor } from "./harness";
+
+let harness: Harness | null = null;
+
+afterEach(async () => {
+    await harness?.close();
+    harness = null;
+});
+
+type Fields = Record<string, string>;
+
+function parse(block: string): Fields {
+    const fields: Fields = {};
+    for (const line of block.split("\n")) {
+        const at = line.indexOf(":");
+        if (at > 0 && !(line.slice(0, at) in fields)) {
+            fields[line.slice(0, at)] = line.slice(at + 1).trim();
+        }
+    }
+    return fields;
+}
+
+const phoneOf = (channel: string | undefined) => /^IAX2\/(\d+)-\d+$/.exec(channel ?? "")?.[1] ?? null;
+const seconds = (text: string) => Date.parse(`${text.replace(" ", "T")}Z`) / 1000;
+
+/** What a capture says happened: the call's two canonical events. */
+function readCapture(name: string) {
+    const events = loadTranscript(name).map(parse);
+    const first = events.find((event) => event.Event === "Newchannel") as Fields;
+    const linkedid = first.Linkedid;
+    const outbound = phoneOf(first.Channel) !== null;
+    const rung = events.find((event) => event.Event === "DialBegin" && event.DestUniqueid !== linkedid && phoneOf(event.DestChannel)) ?? {};
+    const answers = events.filter(
+        (event) => event.Event === "DialEnd" && event.DialStatus === "ANSWER" && event.DestUniqueid !== linkedid && !event.DestChannel.startsWith("Local/")
+    );
+    const hangupAt = (uniqueid: string) => Number(events.find((event) => event.Event === "Hangup" && event.Uniqueid === uniqueid)?.Timestamp);
+    const legs = answers.map((answer) => hangupAt(answer.DestUniqueid) - Number(answer.Timestamp));
+    const cdrs = events.filter((event) => event.Event === "Cdr");
+    const start = cdrs.map((cdr) => cdr.StartTime).sort()[0];
+    const end = cdrs.map((cdr) => cdr.EndTime).sort().at(-1) as string;
+    const lastStatus = events.filter((event) => event.Event === "DialEnd").at(-1)?.DialStatus;
+    const caller = outbound ? (phoneOf(first.Channel) as string) : null;
+    const phone = outbound ? cdrs[0].Destination : first.CallerIDNum;
+    return {
+        legs,
+        cdrs,
+        start: { route: outbound ? "init" : "call_in", payload: { phone, extension: caller ?? phoneOf(rung.DestChannel), callid: linkedid } },
+        end: {
+            route: "call_out",
+            payload: {
+                phone,
+                extension: caller ?? phoneOf(answers.at(-1)?.DestChannel) ?? phoneOf(rung.DestChannel),
+                callid: linkedid,
+                calldate: start,
+                duration: seconds(end) - seconds(start),
+                billsec: Math.floor(legs.reduce((sum, leg) => sum + leg, 0)),
+                status: answers.length ? "ANSWERED" : ({ NOANSWER: "NO ANSWER", BUSY: "BUSY" } as Fields)[lastStatus ?? ""],
+                direction: outbound ? "out" : "in",
+            },
+        },
+    };
+}
+
+async function play(name: string) {
+    harness = await startHarness();
+    await harness.ami.replay(loadTranscript(name));
+    const h = harness;
+    await waitFor(() => h.odoo.received.some((each) => each.route === "call_out") && h.bridge.queue.size === 0, "call_out");
+    await sleep(300); // five grace periods: a second call_out would be here by now
+    return h.odoo.events;
+}
+
+const CAPTURES = readdirSync(`${REPO_ROOT}tests/fixtures/ami`).filter((name) => /^real_.*\.txt$/.test(name)).sort();
+
+describe("real Asterisk captures to canonical events", () => {
+    test("there are captures, and each one says where it comes from", () => {
+        expect(CAPTURES.length).toBeGreaterThanOrEqual(7);
+        for (const name of CAPTURES) {
+            expect(readFileSync(`${REPO_ROOT}tests/fixtures/ami/${name}`, "utf8")).toMatch(/^# Captured from Asterisk \d+\.\d+/);
+        }
+    });
+
+    test.each(CAPTURES)("%s gives one call_in / init and one call_out, as the capture shows", async (name) => {
+        const { start, end } = readCapture(name);
+        expect(await play(name)).toEqual([start, end]);
+    });
+
+    test("a ring group answered by its 2nd member: call_in for the 1st rung, call_out for 102 with its talk", async () => {
+        const capture = readCapture("real_ring_group_second_member.txt");
+        const events = await play("real_ring_group_second_member.txt");
+        const answered = capture.cdrs.find((cdr) => cdr.Disposition === "ANSWERED") as Fields;
+        expect(events.map((event) => event.payload.extension)).toEqual(["101", "102"]);
+        expect(events[1].payload).toMatchObject({ billsec: Number(answered.BillableSeconds), status: "ANSWERED" });
+    });
+
+    test("a queue answered by its 2nd member, whose Cdr of the 1st arrives mid-call, names 102", async () => {
+        const capture = readCapture("real_queue_second_member.txt");
+        const events = await play("real_queue_second_member.txt");
+        const answered = capture.cdrs.filter((cdr) => cdr.Disposition === "ANSWERED").map((cdr) => Number(cdr.BillableSeconds));
+        expect(events.map((event) => event.route)).toEqual(["call_in", "call_out"]);
+        expect(events[1].payload).toMatchObject({ extension: "102", billsec: Math.max(...answered), status: "ANSWERED" });
+    });
+
+    test.each(["real_queue_second_member.txt", "real_inbound_answered.txt"])(
+        "%s: a Cdr before the caller's Hangup ends nothing, however long the call goes on after it",
+        async (name) => {
+            harness = await startHarness();
+            const blocks = loadTranscript(name);
+            const firstCdr = blocks.findIndex((block) => parse(block).Event === "Cdr");
+            await harness.ami.replay(blocks.slice(0, firstCdr + 1));
+            await sleep(300); // five grace periods
+            expect(harness.odoo.events.map((event) => event.route)).toEqual([readCapture(name).start.route]);
+            await harness.ami.replay(blocks.slice(firstCdr + 1));
+            const h = harness;
+            await waitFor(() => h.odoo.received.length === 2 && h.bridge.queue.size === 0, "call_out");
+            expect(h.odoo.events[1]).toEqual(readCapture(name).end);
+        }
+    );
+
+    test("a blind transfer 101 -> 102 is credited to 102 with both legs' talk, not its Cdrs' ringing", async () => {
+        const capture = readCapture("real_blind_transfer.txt");
+        const events = await play("real_blind_transfer.txt");
+        const cdrTalk = capture.cdrs.reduce((sum, cdr) => sum + Number(cdr.BillableSeconds), 0);
+        expect(capture.legs).toHaveLength(2);
+        expect(events[1].payload).toMatchObject({ extension: "102", billsec: Math.floor(capture.legs[0] + capture.legs[1]), duration: 14 });
+        expect(events[1].payload.billsec).toBeLessThan(cdrTalk); // the 2nd Cdr counts 102 ringing
+    });
+
+    test("click-to-dial talk counts from the callee's answer, not from the agent's", async () => {
+        const capture = readCapture("real_click_to_dial.txt");
+        const events = await play("real_click_to_dial.txt");
+        const agentCdr = capture.cdrs.find((cdr) => cdr.Disposition === "ANSWERED") as Fields;
+        expect(events[0]).toMatchObject({ route: "init", payload: { extension: "101" } });
+        expect(events[1].payload).toMatchObject({ billsec: Math.floor(capture.legs[0]), direction: "out" });
+        expect(events[1].payload.billsec).toBeLessThan(Number(agentCdr.BillableSeconds));
+    });
+});

@@ -183,6 +183,7 @@ class PbxCall(models.Model):
         if not extension or extension == self.extension_id:
             return
         record, previous = self._record(), self.user_id
+        self._lock_record()
         self.write({"extension": extension.name, "extension_id": extension.id,
                     "user_id": extension.user_id.id})
         if self.auto_created and record and record.user_id == previous and extension.user_id:
@@ -245,6 +246,18 @@ class PbxCall(models.Model):
                 "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
                 [connection.company_id.id, "pbx-number:" + key[: connection.tail_digits]],
             )
+
+    def _lock_record(self):
+        """Serialise the transactions that write on this call's contact or lead (activities,
+        followers, owner): two calls of one contact ending at once would both subscribe its
+        salesperson, and the second INSERT of the follower would fail (a retry would apply it,
+        but PostgreSQL and Odoo log the failed query). The number's lock first, as when a call
+        is created, then the record's: always in this order, so no two transactions deadlock."""
+        self._lock_number(self.connection_id, self.phone_key)
+        record = self._record()
+        if record:
+            self.env.cr.execute("SELECT pg_advisory_xact_lock(hashtext(%s), %s)",
+                                ["pbx-record:" + record._name, record.id])
 
     @api.model
     def _is_blacklisted(self, number):
@@ -330,6 +343,7 @@ class PbxCall(models.Model):
         record = self._record()
         if not record or self.activity_logged:
             return
+        self._lock_record()
         author = self._responsible()
         activity = self._activity_env(author).create({
             "res_model_id": self.env["ir.model"]._get_id(record._name),
@@ -349,7 +363,7 @@ class PbxCall(models.Model):
         """One open *call back* activity per number, however many times it called."""
         if not self.phone_key:
             return
-        self._lock_number(self.connection_id, self.phone_key)
+        self._lock_record()
         user = self._responsible()
         Activity = self._activity_env(user)
         key = f"{self.company_id.id}:{self._number_tail()}"

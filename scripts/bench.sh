@@ -12,6 +12,8 @@
 #   ODOO_SRC=/path/to/odoo       bench that Odoo only (default: /opt/odoo/17.0, 18.0 and 19.0, those
 #                                present)
 #   BENCH_CALLS=N                calls per latency bench (default 30)
+#   BENCH_ONLY=popup,dial        run only those live benches (scripts/bench_<name>.*); e.g. popup
+#                                (bench_popup.mjs) and click-to-dial (bench_dial.mjs) latency
 #   ODOO_PYTHON                  interpreter for odoo-bin (default /usr/bin/python3)
 #   BENCH_BIG=1 (or --big)       also scripts/benchmark_install.py per version: install, upgrade,
 #                                table locks and lookups on 1,000,000 contacts + 200,000 leads,
@@ -39,7 +41,12 @@ run_bench() {  # file [label]
 live_benches() {
     local f
     for f in scripts/bench_*.mjs scripts/bench_*.py; do
-        [[ -f "$f" && "$f" != scripts/bench_bundle.mjs ]] && echo "$f"
+        [[ -f "$f" && "$f" != scripts/bench_bundle.mjs ]] || continue
+        if [[ -n "${BENCH_ONLY:-}" ]]; then
+            local name="${f#scripts/bench_}"
+            [[ ",$BENCH_ONLY," == *",${name%.*},"* ]] || continue
+        fi
+        echo "$f"
     done
 }
 

@@ -8,12 +8,18 @@
 #    newest Odoo found of /opt/odoo/19.0, 18.0, 17.0 (`ODOO_SRC=/opt/odoo/17.0 npm run demo` for
 #    another), else on Odoo 19.0 fetched once by a shallow git clone into ~/.cache/pbx_callcenter/odoo
 #    (scripts/odoo_lib.sh odoo_fetch: ODOO_GIT_URL, PBX_ODOO_CACHE);
-# 3. Odoo served on http://127.0.0.1:8069 (HOST / PORT to change), simulated calls played with
+# 3. Odoo served on http://127.0.0.1:8069 (HOST / PORT to change);
+# 4. the demo's PBX stand-in (scripts/demo_pbx.ts) on the next free port from 8071 (PBX_PORT):
+#    serves the call recordings and answers click-to-dial, the demo connection pointed at it;
+#    each time the salesperson (login sales, extension 102) logs in, it rings their extension:
+#    the known caller Grace Caller (answered, recorded), an unknown number, Grace again (missed);
+# 5. simulated calls played on that extension, so the call log, chatter and activities are filled:
 #    `npm run simulate -- --url ... --db pbx_demo --token <demo token> --scenario all`;
-# 4. Odoo stays in the foreground (its log streamed here) until Ctrl-C, which stops it.
+# 6. Odoo stays in the foreground (its log streamed here) until Ctrl-C, which stops it.
 #
 # Environment: ODOO_SRC, ODOO_GIT_URL, PBX_ODOO_CACHE, PORT (8069), HOST (127.0.0.1), PBX_DEMO_DB (pbx_demo), RUN_DIR (<repo>/.run),
-#   DEMO_SCENARIO (all), DEMO_NO_WAIT=1 (stop Odoo and exit after the simulation; for scripts/CI).
+#   PBX_PORT (first free from 8071), DEMO_SCENARIO (all), DEMO_NO_WAIT=1 (stop Odoo and exit after
+#   the simulation; for scripts/CI).
 set -uo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/odoo_lib.sh"   # REPO, PY and the Odoo helpers
@@ -94,9 +100,11 @@ SERVER_LOG="$RUN_DIR/demo_server.log"
 (cd "$SRC" && exec "${ODOO[@]}" --http-interface="$HOST" --http-port="$PORT" </dev/null >"$SERVER_LOG" 2>&1) &
 ODOO_PID=$!
 TAIL_PID=""
+PBX_PID=""
 stop_all() {
     trap - INT TERM EXIT
     [[ -n "$TAIL_PID" ]] && kill "$TAIL_PID" 2>/dev/null
+    [[ -n "$PBX_PID" ]] && kill "$PBX_PID" 2>/dev/null
     if kill -0 "$ODOO_PID" 2>/dev/null; then
         say "stopping Odoo (pid $ODOO_PID)"
         kill "$ODOO_PID" 2>/dev/null
@@ -117,6 +125,23 @@ if ! "$PY" scripts/odoo_wait.py "$URL/web/login" 180 "$ODOO_PID"; then
 fi
 say "Odoo answers on $URL"
 
+# ---- the PBX stand-in -----------------------------------------------------------------------------
+PBX_PORT="${PBX_PORT:-$(free_port 8071)}"
+PBX_LOG="$RUN_DIR/demo_pbx.log"
+say "starting the demo PBX stand-in on http://$HOST:$PBX_PORT (log: $PBX_LOG)"
+node scripts/run_ts.mjs scripts/demo_pbx.ts --url "$URL" --db "$DB" --token "$TOKEN" \
+    --host "$HOST" --port "$PBX_PORT" </dev/null >"$PBX_LOG" 2>&1 &
+PBX_PID=$!
+for _ in $(seq 1 120); do
+    grep -q -e '\] ready at' -e 'FAIL' "$PBX_LOG" 2>/dev/null && break
+    kill -0 "$PBX_PID" 2>/dev/null || break
+    sleep 0.5
+done
+if ! grep -q '\] ready at' "$PBX_LOG" 2>/dev/null; then
+    say "the PBX stand-in did not start:"; tail -n 20 "$PBX_LOG"; exit 1
+fi
+grep '\] ready at' "$PBX_LOG" | sed 's/^/[demo] /'
+
 # ---- simulated calls ----------------------------------------------------------------------------------
 SIM_RC=0
 if [[ -f scripts/simulate.ts ]]; then
@@ -129,12 +154,20 @@ else
     say "      Later: npm run simulate -- --url $URL --db $DB --token $TOKEN --scenario all"
 fi
 
+# which login holds which extension, as the database says
+EXTENSIONS="$(psql -d "$DB" -tAc "SELECT u.login || ' ' || string_agg(e.name, ', ' ORDER BY e.name)
+    FROM pbx_extension e JOIN res_users u ON u.id = e.user_id GROUP BY u.login" 2>/dev/null)"
+ext_of() { awk -v login="$1" '$1 == login { $1 = ""; sub(/^ /, ""); print }' <<<"$EXTENSIONS"; }
 cat <<EOF
 
 ==========================================================================
   PBX Call Center demo: Odoo $MAJOR running at  $URL   (database $DB)
-    admin      login admin / password admin
-    salesperson login sales / password sales
+    salesperson  login sales / password sales   extension $(ext_of sales)
+    admin        login admin / password admin   extension $(ext_of admin)
+  Log in as sales: the demo PBX rings extension $(ext_of sales) (popups) from Grace Caller, then
+  from an unknown number, then Grace again, missed. Click a phone number to call through the
+  demo PBX; answered calls have a recording to play in the chatter.
+  Demo PBX stand-in: http://$HOST:$PBX_PORT  (ring again; log: $PBX_LOG)
   Demo PBX token (demo data only): $TOKEN
   More calls:  npm run simulate -- --url $URL --db $DB --token $TOKEN --scenario all
   Logs: $SERVER_LOG
@@ -146,7 +179,8 @@ if [[ "${DEMO_NO_WAIT:-0}" == 1 ]]; then
     exit "$SIM_RC"
 fi
 say "Odoo runs until Ctrl-C; its log follows"
-tail -n 0 -f "$SERVER_LOG" &
+# minus the stand-in's look for a salesperson's login every 2 s
+tail -n 0 -f "$SERVER_LOG" | grep --line-buffered -v 'res.users.log/search_read' &
 TAIL_PID=$!
 wait "$ODOO_PID"
 rc=$?

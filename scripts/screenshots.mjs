@@ -10,8 +10,14 @@
 // Grace (popup card), the dial-code chooser of her phone, her chatter; as the admin: the
 // extension binding screen and the Demo PBX form. Each capture first checks that the page shows
 // what its caption says; PNGs are squeezed with Debian's optipng when it is installed.
+//
+//   npm run screenshots -- --url ... --db ... --set issue12 --prefix after
+//        the set of issue 12 (docs/screenshots/issue12/<prefix>-<n>-<what>.png): popup stack, missed
+//        call card, dial-code chooser in a form and in the last kanban column, phone field, Calls
+//        list and pivot, chatter with a recording, connection form, binding screen. Tolerant: an
+//        element a shot waits for that is missing is logged and the page is taken as it is.
 import { execFileSync } from "node:child_process";
-import { statSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -32,8 +38,17 @@ const { values: opts } = parseArgs({
         token: { type: "string", default: process.env.PBX_DEMO_TOKEN ?? "pbx_demo_token_do_not_use_in_production" },
         out: { type: "string", default: join(REPO, "odoo_addon/pbx_callcenter/static/description") },
         chromium: { type: "string", default: process.env.PBX_CHROMIUM ?? "/usr/bin/chromium" },
+        set: { type: "string", default: "readme" },
+        prefix: { type: "string", default: "after" },
     },
 });
+if (!["readme", "issue12"].includes(opts.set) || !/^[a-z0-9_-]+$/.test(opts.prefix)) {
+    throw new Error("--set is readme or issue12; --prefix is made of a-z, 0-9, _ and -");
+}
+if (opts.set === "issue12" && !process.argv.includes("--out")) {
+    opts.out = join(REPO, "docs/screenshots/issue12");
+}
+mkdirSync(opts.out, { recursive: true });
 const BASE = opts.url.replace(/\/$/, "");
 const VIEWPORT = { width: 1280, height: 800 };
 const RUN = Date.now().toString(36);
@@ -85,7 +100,7 @@ const connectionId = await demoRecord("demo_connection");
 const salesId = await demoRecord("demo_user_sales");
 const graceId = await demoRecord("demo_partner_caller");
 const [grace] = await call("res.partner", "read", [[graceId], ["name", "phone", "parent_id"]]);
-const salesExtension = "102";
+const [{ name: salesExtension }] = await call("pbx.extension", "read", [[await demoRecord("demo_extension_sales")], ["name"]]);
 // the app whose name the navigation bar shows
 const menus = {
     crm: await xmlid("crm", "crm_menu_root"),
@@ -175,13 +190,45 @@ async function open(page, menu, hash, selector) {
     await page.waitForTimeout(1000); // images and lazy parts (the bus never lets the network idle)
 }
 
-const browser = await launchChromium(opts.chromium);
-try {
+const SHORT = { timeout: 10000 };
+
+/**
+ * How long to wait after the salesperson's login before ringing: the bus connects after the web
+ * client started, and the demo's PBX stand-in (scripts/demo_pbx.ts, click-to-dial "Generic HTTP")
+ * rings the salesperson at each login; its calls must end before ours.
+ */
+async function ringsSettle() {
+    const [{ originate_method: method }] = await call("pbx.connection", "read", [[connectionId], ["originate_method"]]);
+    return method === "generic_http" ? 25000 : 2000;
+}
+
+/**
+ * Dials the number of `scope` (a phone field or a card) with the demo extension's dial code on
+ * "ask", and waits for the dial-code chooser: through the dial button, or the call menu's
+ * "through the PBX" item. @param {Page} page @param {string} scope
+ */
+async function openDialCodes(page, scope) {
+    const button = page.locator(`${scope} .o_pbx_callcenter_dial_button`);
+    if (await button.count()) {
+        await button.first().click(SHORT);
+    } else {
+        await page.locator(`${scope} .o_pbx_callcenter_dial_more`).first().click(SHORT);
+        await page.locator(".o_pbx_callcenter_dial_pbx").first().click(SHORT);
+    }
+    await page.waitForSelector(".o_pbx_callcenter_dial_chooser .o_pbx_callcenter_dial_choice", SHORT);
+}
+
+// -----------------------------------------------------------------------------
+// The README's set (static/description)
+// -----------------------------------------------------------------------------
+
+/** @param {import("playwright-core").Browser} browser */
+async function readmeSet(browser) {
     // ---- the salesperson --------------------------------------------------------
     const sales = await openSession(browser, "sales", "sales");
     await open(sales, menus.crm, "action=crm.crm_lead_action_pipeline", ".o_kanban_view");
     await sales.waitForSelector(".o_pbx_callcenter_popup_stack", { state: "attached", timeout: 60000 });
-    await sales.waitForTimeout(2000); // the bus connects after the web client started
+    await sales.waitForTimeout(await ringsSettle());
     while (await sales.locator(".o_pbx_callcenter_popup_dismiss").count()) {
         await sales.locator(".o_pbx_callcenter_popup_dismiss").first().click(); // the earlier calls' cards
     }
@@ -200,9 +247,8 @@ try {
     await pbxEvent("call_out", { phone: grace.phone, extension: salesExtension, callid, calldate: minutesAgo(3), duration: 170, billsec: 161, status: "ANSWERED", recordingfile: "grace-quote.wav" });
     await sales.click(`${card} .o_pbx_callcenter_popup_dismiss`);
 
-    await open(sales, menus.contacts, `id=${graceId}&model=res.partner&view_type=form`, ".o_form_view .o_pbx_callcenter_dial_button");
-    await sales.click(".o_form_view .o_field_widget[name=phone] .o_pbx_callcenter_dial_button");
-    await sales.waitForSelector(".o_pbx_callcenter_dial_chooser");
+    await open(sales, menus.contacts, `id=${graceId}&model=res.partner&view_type=form`, ".o_form_view .o_pbx_callcenter_click_to_dial");
+    await openDialCodes(sales, ".o_form_view .o_field_widget[name=phone]");
     await capture(sales, "screenshot_click_to_dial", async () => {
         await expectText(sales, ".o_pbx_callcenter_dial_chooser", "LONGDIS");
         await expectText(sales, ".o_pbx_callcenter_dial_chooser", "No prefix");
@@ -234,7 +280,135 @@ try {
             throw new Error("the connection form shows the API token");
         }
     });
-    if (pageErrors.length) {
+}
+
+// -----------------------------------------------------------------------------
+// The set of issue 12 (before / after)
+// -----------------------------------------------------------------------------
+
+/**
+ * Writes `<out>/<prefix>-<name>.png` of the viewport (or of `clipTo`'s surroundings) after
+ * `prepare`; when `prepare` fails (an element of a newer or older UI is not there), says so and
+ * takes the page as it is.
+ * @param {Page} page @param {string} name @param {() => Promise<void>} prepare @param {string} [clipTo]
+ */
+async function tolerantShot(page, name, prepare, clipTo) {
+    try {
+        await prepare();
+    } catch (error) {
+        console.log(`${name}: ${/** @type {Error} */ (error).message.split("\n")[0]} (page taken as it is)`);
+    }
+    await page.mouse.move(0, VIEWPORT.height - 1);
+    await page.waitForTimeout(500);
+    let clip;
+    const box = clipTo ? await page.locator(clipTo).first().boundingBox({ timeout: 2000 }).catch(() => null) : null;
+    if (box) {
+        const width = Math.min(VIEWPORT.width, Math.max(640, Math.ceil(box.width) + 240));
+        const height = Math.min(VIEWPORT.height, Math.max(320, Math.ceil(box.height) + 160));
+        const x = Math.max(0, Math.min(VIEWPORT.width - width, Math.round(box.x + box.width / 2 - width / 2)));
+        const y = Math.max(0, Math.min(VIEWPORT.height - height, Math.round(box.y + box.height / 2 - height / 2)));
+        clip = { x, y, width, height };
+    }
+    const path = join(opts.out, `${opts.prefix}-${name}.png`);
+    await page.screenshot({ path, clip, animations: "disabled" });
+    written.push(path);
+}
+
+/** @param {import("playwright-core").Browser} browser */
+async function issue12Set(browser) {
+    const sales = await openSession(browser, "sales", "sales");
+    const dismissAll = async () => {
+        while (await sales.locator(".o_pbx_callcenter_popup_dismiss").count()) {
+            await sales.locator(".o_pbx_callcenter_popup_dismiss").first().click(SHORT);
+        }
+    };
+    await open(sales, menus.crm, "action=crm.crm_lead_action_pipeline", ".o_kanban_view");
+    await sales.waitForSelector(".o_pbx_callcenter_popup_stack", { state: "attached", timeout: 60000 }).catch(() => {});
+    await sales.waitForTimeout(await ringsSettle());
+    await dismissAll().catch(() => {});
+    // a known caller ringing, an unknown one ringing, an unknown one that hung up
+    const unknown = (/** @type {number} */ n) => `+1415555${String(Date.now() % 10000 + n).padStart(4, "0").slice(-4)}`;
+    const calls = [
+        { callid: `shots-${RUN}-known`, phone: grace.phone },
+        { callid: `shots-${RUN}-unknown`, phone: unknown(1) },
+        { callid: `shots-${RUN}-missed`, phone: unknown(2), missed: true },
+    ];
+    for (const { callid, phone, missed } of calls) {
+        await pbxEvent("call_in", { phone, extension: salesExtension, callid });
+        if (missed) {
+            await pbxEvent("call_out", { phone, extension: salesExtension, callid, calldate: minutesAgo(1), duration: 18, billsec: 0, status: "NO ANSWER" });
+        }
+    }
+    const card = (/** @type {string} */ callid) => `.o_pbx_callcenter_popup[data-callid="${callid}"]`;
+    await tolerantShot(sales, "01-popup-stack", async () => {
+        for (const { callid } of calls) {
+            await sales.waitForSelector(card(callid), SHORT);
+        }
+    });
+    await tolerantShot(sales, "02-missed-call-card", async () => {
+        for (const { callid } of calls.slice(0, 2)) {
+            await sales.locator(`${card(callid)} .o_pbx_callcenter_popup_dismiss`).click(SHORT);
+        }
+    }, card(calls[2].callid));
+    for (const { callid, phone } of calls.filter((ringing) => !ringing.missed)) {
+        // answered and over, or a newer web client would show them again on the next pages
+        await pbxEvent("call_out", { phone, extension: salesExtension, callid, calldate: minutesAgo(1), duration: 30, billsec: 25, status: "ANSWERED" });
+    }
+    await dismissAll().catch(() => {});
+
+    const form = `id=${graceId}&model=res.partner&view_type=form`;
+    await open(sales, menus.contacts, form, ".o_form_view").catch(() => {});
+    await tolerantShot(sales, "03-phone-field", async () => {
+        await sales.waitForSelector(".o_form_view .o_field_widget[name=phone]", SHORT);
+    }, ".o_form_view .o_field_widget[name=phone]");
+    await tolerantShot(sales, "04-dial-chooser-form", () => openDialCodes(sales, ".o_form_view .o_field_widget[name=phone]"));
+    await sales.keyboard.press("Escape");
+
+    await tolerantShot(sales, "05-chatter-recording", async () => {
+        const player = sales.locator(".o-mail-Chatter .o_pbx_callcenter_recording_player, .o-mail-Chatter a:has-text('recording')");
+        await player.first().scrollIntoViewIfNeeded(SHORT);
+    });
+
+    await open(sales, menus.contacts, "action=contacts.action_contacts&view_type=kanban", ".o_kanban_view").catch(() => {});
+    await tolerantShot(sales, "06-dial-chooser-kanban", async () => {
+        const cards = ".o_kanban_record:has(.o_pbx_callcenter_click_to_dial)";
+        await sales.waitForSelector(cards, SHORT);
+        // the card of the last column: the rightmost one that can dial
+        const all = await sales.locator(cards).all();
+        let [rightmost, rightmostX] = [0, -1];
+        for (const [index, card] of all.entries()) {
+            const box = await card.boundingBox();
+            if (box && box.x > rightmostX) {
+                [rightmost, rightmostX] = [index, box.x];
+            }
+        }
+        await all[rightmost].evaluate((card) => card.setAttribute("data-pbx-shot", "rightmost"));
+        await all[rightmost].scrollIntoViewIfNeeded();
+        await openDialCodes(sales, ".o_kanban_record[data-pbx-shot=rightmost]");
+    });
+    await sales.keyboard.press("Escape");
+
+    await open(sales, menus.callCenter, "action=pbx_callcenter.pbx_call_action", ".o_list_view, .o_view_nocontent").catch(() => {});
+    await tolerantShot(sales, "07-calls-list", () => sales.waitForSelector(".o_list_view .o_data_row", SHORT).then(() => {}));
+
+    const admin = await openSession(browser, "admin", "admin");
+    await open(admin, menus.callCenter, "action=pbx_callcenter.pbx_call_action_all&view_type=pivot", ".o_pivot, .o_view_nocontent").catch(() => {});
+    await tolerantShot(admin, "08-calls-pivot", () => admin.waitForSelector(".o_pivot table", SHORT).then(() => {}));
+
+    await open(admin, menus.callCenter, `id=${connectionId}&model=pbx.connection&view_type=form`, ".o_form_view").catch(() => {});
+    await tolerantShot(admin, "09-connection-form", () => admin.waitForSelector(".o_form_view .o_form_sheet", SHORT).then(() => {}));
+
+    const screen = ".o_pbx_callcenter_extension_binding";
+    await open(admin, menus.callCenter, "action=pbx_callcenter.pbx_extension_binding_action", ".o_action_manager .o_action").catch(() => {});
+    await tolerantShot(admin, "10-binding-screen", () => admin.waitForSelector(`${screen} .o_pbx_callcenter_binding_table, ${screen}`, SHORT).then(() => {}));
+}
+
+const browser = await launchChromium(opts.chromium);
+try {
+    await (opts.set === "issue12" ? issue12Set(browser) : readmeSet(browser));
+    if (pageErrors.length && opts.set === "issue12") {
+        console.log(`page errors: ${pageErrors.join("; ")}`);
+    } else if (pageErrors.length) {
         throw new Error(`page errors: ${pageErrors.join("; ")}`);
     }
 } finally {

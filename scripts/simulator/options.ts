@@ -20,14 +20,17 @@ export interface SimulatorOptions {
 // Parsing
 // -----------------------------------------------------------------------------
 
-export const DEFAULT_PHONE = "0989464344";
-export const DEFAULT_EXTENSION = "101";
+// The demo data's (demo/pbx_callcenter_demo.xml): Grace Caller, a contact of Sam Sales (login
+// sales), who holds extension 102; web/tests/simulator/demo_data.test.ts keeps them in step.
+export const DEFAULT_PHONE = "+16505550142";
+export const DEFAULT_EXTENSION = "102";
 
 export const USAGE = `usage: npm run simulate -- --url http://localhost:8069 --token <token> --scenario <name|all>
                          [--db <name>] [--phone <number>] [--extension <ext>] [--repeat N]
 scenarios: ${SCENARIO_NAMES.join(", ")}, all
-  --phone      a number known to Odoo (default ${DEFAULT_PHONE}); unknown-caller makes up its own
-  --extension  a PBX extension bound to a user (default ${DEFAULT_EXTENSION})
+  --phone      a number known to Odoo (default ${DEFAULT_PHONE}, the demo's Grace Caller); unknown-caller
+               makes up its own
+  --extension  a PBX extension bound to a user (default ${DEFAULT_EXTENSION}, the demo's login sales)
   --db         database to use when the server hosts several
   --repeat     play the scenarios N times, each with fresh call ids (default 1)`;
 

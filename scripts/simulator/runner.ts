@@ -104,16 +104,23 @@ async function runStep(sender: EventSender, step: ScenarioStep): Promise<Omit<St
     return { route: step.route, status: reply.status, response, failures };
 }
 
-/** Runs the steps in order; every step is sent even after a failure. */
+/**
+ * Runs the steps in order; every step is sent even after a failure. `pauseMs` between two steps
+ * lets a person watch the call ring (the demo's PBX stand-in).
+ */
 export async function runScenario(
     sender: EventSender,
     scenario: Scenario,
     run: number,
-    onStep: (report: StepReport) => void = () => {}
+    onStep: (report: StepReport) => void = () => {},
+    pauseMs = 0
 ): Promise<StepReport[]> {
     const reports: StepReport[] = [];
     let firstCallId: number | null = null;
-    for (const step of scenario.steps) {
+    for (const [index, step] of scenario.steps.entries()) {
+        if (index && pauseMs) {
+            await new Promise((resolve) => setTimeout(resolve, pauseMs));
+        }
         const report: StepReport = { scenario: scenario.name, run, ...(await runStep(sender, step)) };
         const response = report.response;
         if (response?.ok) {

@@ -95,6 +95,8 @@ function ended(
         duration,
         billsec,
         status,
+        // answered calls are recorded, as a file under the connection's recording base URL
+        ...(billsec > 0 ? { recordingfile: `${callid}.wav` } : {}),
     };
     return { route: "call_out", payload };
 }

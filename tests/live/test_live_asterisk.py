@@ -269,9 +269,14 @@ class Odoo:
 
     def popups(self, callid):
         """Partners that got a popup (bus message) for this PBX call id."""
-        found = set()
-        for channel, message in self.db.all(
-                "SELECT channel, message FROM bus_bus WHERE message LIKE %s", [f"%{callid}%"]):
+        return {partner for partner, _payload, _sent in self.popup_messages(callid)}
+
+    def popup_messages(self, callid):
+        """(partner id, payload, sent at) of each popup (bus message) of this PBX call id, in order."""
+        found = []
+        for channel, message, sent in self.db.all(
+                "SELECT channel, message, create_date FROM bus_bus WHERE message LIKE %s ORDER BY id",
+                [f"%{callid}%"]):
             try:
                 channel, message = json.loads(channel), json.loads(message)
             except ValueError:
@@ -279,8 +284,13 @@ class Odoo:
             if (isinstance(channel, list) and len(channel) >= 3 and channel[:2] == [DB, "res.partner"]
                     and message.get("type") == POPUP_TYPE
                     and (message.get("payload") or {}).get("callid") == callid):
-                found.add(channel[2])
+                found.append((channel[2], message["payload"], sent))
         return found
+
+    def call_out_at(self, call_id):
+        """When the call's call_out reached Odoo (journaled)."""
+        return self.db.all("SELECT min(create_date) FROM pbx_call_event WHERE call_id = %s "
+                           "AND route = 'call_out'", [call_id])[0][0]
 
 
 # -----------------------------------------------------------------------------------------------
@@ -603,12 +613,27 @@ def play_and_check(tier, name, description, behaviour, start, did):
         check(wanted <= popups, f"popup to partners {sorted(popups)}, expected 101's and 102's {sorted(wanted)}")
         return "popup to 101 then to 102"
 
+    def transfer_popup_mid_call():
+        end, target, first = odoo.call_out_at(call["id"]), odoo.partners["102"], odoo.partners["101"]
+        messages = odoo.popup_messages(call["callid"])
+        opened = [sent for partner, payload, sent in messages
+                  if partner == target and payload["state"] == "answered" and not payload.get("transferred_to")]
+        check(opened and opened[0] < end, f"102's card in conversation at {opened}, the call_out at {end}: "
+              f"expected before it")
+        told = [(payload.get("transferred_to"), sent) for partner, payload, sent in messages if partner == first]
+        check(any(to == "102" and sent < end for to, sent in told),
+              f"101's popups say transferred_to {[to for to, _sent in told]}, expected '102' before the call_out")
+        return (f"102's card opened in conversation {(end - opened[0]).total_seconds():.1f} s before the "
+                f"call_out; 101's says transferred to ext. 102")
+
     if name == "blind_transfer":
         run(f"{name}: ended inbound", lambda: check(
             (call["state"], call["direction"]) == ("ended", "in"),
             f"{call['state']}/{call['direction']}") or "ended/in")
         run(f"{name}: talk time summed over both legs", transfer_talk, xfail=XFAIL.get((name, "talk")))
         run(f"{name}: both phones got the popup", transfer_popups, xfail=XFAIL.get((name, "popup")))
+        run(f"{name}: the popup moved to 102 during the call", transfer_popup_mid_call,
+            xfail=XFAIL.get((name, "popup")))
     else:
         run(f"{name}: {expected_direction}, state and talk time", state_and_talk, xfail=XFAIL.get((name, "talk")))
         run(f"{name}: popup to {answerer}", popup, xfail=XFAIL.get((name, "popup")))

@@ -22,7 +22,8 @@ def popup_args(**changes):
         phone_e164="+84989464344", extension="101", known=True, auto_created=False, blocked=False,
         caller={"model": "res.partner", "id": 7, "name": "Azure Interior", "company": None,
                 "image_url": "/web/image/res.partner/7/avatar_128", "email": None},
-        opportunities=[{"id": 3, "name": "Deal", "stage": "New", "expected_revenue": 1000}],
+        opportunities=[{"id": 3, "name": "Deal", "stage": "New", "expected_revenue": 1000,
+                        "expected_revenue_formatted": "1\u202f000,00\u00a0€"}],
         last_calls=[{"id": 10, "direction": "in", "state": "ended",
                      "start": datetime(2026, 11, 20, 10, 0), "duration": 65}],
         open_in_new_tab=False, notes="",
@@ -110,7 +111,10 @@ def test_popup_payload_has_the_contract_keys_in_order():
     assert list(payload) == [
         "call_id", "callid", "connection_id", "state", "direction", "phone", "phone_e164", "extension",
         "known", "auto_created", "blocked", "caller", "opportunities", "last_calls", "open_in_new_tab", "notes",
+        "transferred_to",
     ]
+    assert payload["transferred_to"] is None, "absent: nobody's card is transferred away"
+    assert popup_payload(**popup_args(transferred_to="102"))["transferred_to"] == "102"
     assert payload["last_calls"][0]["start"] == "2026-11-20T10:00:00Z"
     assert payload["opportunities"][0]["expected_revenue"] == 1000.0
 

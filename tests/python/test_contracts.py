@@ -47,7 +47,7 @@ CASES = (
 
 def test_there_is_a_schema_for_every_boundary_shape():
     assert set(SCHEMA_NAMES) == {
-        "call_in_payload", "call_out_payload", "route_ok", "route_error", "route_ignored",
+        "call_in_payload", "call_out_payload", "answer_payload", "route_ok", "route_error", "route_ignored",
         "lookup_answer", "bus_call", "dial_result", "binding_data", "binding_auto_bind",
         "binding_save", "binding_add", "binding_import",
     }
@@ -146,7 +146,8 @@ def test_popup_payload_fits_bus_call():
     payload_ = contract.popup_payload(
         call_id=12, callid="abc", connection_id=1, state="ringing", direction="in", phone="0989464344",
         phone_e164=None, extension="101", known=False, auto_created=False, blocked=False, caller=None,
-        opportunities=[{"id": 3, "name": "Deal", "stage": None, "expected_revenue": 0}],
+        opportunities=[{"id": 3, "name": "Deal", "stage": None, "expected_revenue": 0,
+                        "expected_revenue_formatted": "$\u00a00.00"}],
         last_calls=[{"id": 10, "direction": "out", "state": "missed", "start": "2026-11-20T10:00:00Z",
                      "duration": 0}],
         open_in_new_tab=True, notes="",
@@ -211,3 +212,21 @@ def test_lib_finds_the_contracts_from_any_working_directory_without_node(tmp_pat
     out = subprocess.run([sys.executable, "-c", code, str(MODULE)], cwd=tmp_path, env={"PATH": "/nonexistent"},
                          capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["2", "401"]
+
+
+@pytest.mark.parametrize("body, valid", [
+    ({"extension": "102", "callid": "1796307065.16"}, True),
+    ({"extension": 102, "callid": 1796307065, "phone": "0919280154", "direction": "inbound"}, True),
+    ({"callid": "1796307065.16"}, False),
+    ({"extension": "102"}, False),
+])
+def test_the_answer_route_and_its_contract_agree(body, valid):
+    """POST /api/callcenter/answer: the generated schema and parse_event accept and refuse alike
+    (the schema, of zod's input side, cannot hold the character rules: parse_event's tests do)."""
+    try:
+        payload.parse_event("answer", body)
+        accepted = True
+    except payload.PayloadError:
+        accepted = False
+    assert accepted == valid
+    assert (problems("answer_payload", body) == []) == valid, problems("answer_payload", body)

@@ -356,15 +356,19 @@ def test_a_json_body_with_a_valid_surrogate_pair_escape_is_read():
     assert data == {"callid": "\U0001F600"}
 
 
-# ---- kinds only the native adapters produce ----------------------------------------------
+# ---- answer (also a route) and recording (native adapters only) ----------------------------
 
-def test_answer_event_needs_phone_extension_and_callid():
+def test_answer_event_needs_extension_and_callid_and_checks_a_phone_given():
     event = parse_event("answer", {"phone": "0989464344", "extension": "101", "callid": "z1",
                                    "direction": "inbound"})
-    assert (event.kind, event.extension, event.direction) == ("answer", "101", "in")
+    assert (event.kind, event.extension, event.direction, event.phone) == ("answer", "101", "in", "0989464344")
+    assert parse_event("answer", {"extension": "102", "callid": "z1"}).phone == ""
     with pytest.raises(PayloadError) as error:
-        parse_event("answer", {"callid": "z1"})
+        parse_event("answer", {"callid": "z1", "phone": "abc"})
     assert set(error.value.fields) == {"phone", "extension"}
+    with pytest.raises(PayloadError) as error:
+        parse_event("answer", {"callid": "z1", "extension": "1 0 2"})
+    assert set(error.value.fields) == {"extension"}
 
 
 def test_recording_event_needs_only_callid_and_file():

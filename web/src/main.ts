@@ -19,3 +19,6 @@ registry.category("main_components").add("pbx_callcenter.CallPopupStack", { Comp
 import "./components/extension_binding/register";
 import "./components/recording_player/register";
 import "./components/click_to_dial/register";
+import "./components/call_back/register";
+import "./components/chatter_recording/register";
+import "./components/duration_field/register";

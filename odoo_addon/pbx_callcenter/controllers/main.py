@@ -13,7 +13,7 @@ from odoo.http import request
 
 from ..lib.gate import Refusal
 
-ROUTES = ("call_in", "init", "call_out")
+ROUTES = ("call_in", "init", "call_out", "answer")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 #: Options of every route a PBX or an IP phone calls. Every method is routed so that the gate
 #: answers a wrong one (405) in the route's own format; Odoo 18 makes auth="none" routes

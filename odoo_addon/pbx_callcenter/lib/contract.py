@@ -141,9 +141,10 @@ def error_response(
 def popup_payload(**kwargs: Any) -> dict[str, Any]:
     """Payload of the ``pbx_callcenter/call`` bus notification; TypeError on missing/unknown keys.
 
-    ``last_calls[].start`` may be given as a naive UTC datetime.
+    ``last_calls[].start`` may be given as a naive UTC datetime; ``transferred_to`` (optional
+    in the contract) defaults to None.
     """
-    payload = _exact("popup_payload", kwargs, POPUP_KEYS)
+    payload = _exact("popup_payload", {"transferred_to": None, **kwargs}, POPUP_KEYS)
     _check_state(payload["state"], payload["direction"])
     caller = payload["caller"]
     payload["caller"] = None if caller is None else _exact("caller", caller, CALLER_KEYS)

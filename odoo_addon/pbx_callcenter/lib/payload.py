@@ -1,4 +1,4 @@
-"""Decoding and validation of the canonical route payloads (call_in, init, call_out).
+"""Decoding and validation of the canonical route payloads (call_in, init, call_out, answer).
 
 Every field is checked and all problems are reported at once in one
 :class:`PayloadError`, whose ``fields`` become the ``fields`` of a 400 answer.
@@ -19,8 +19,9 @@ from . import contracts, dates, recording, status
 from .text import has_control_chars
 
 KINDS = ("call_in", "init", "call_out")
-#: Kinds only the native adapters produce (no public route): the call was answered (by
-#: ``extension``), and the call's recording became available after it ended.
+#: Kinds of fewer required fields: the call was answered, or is now talked on, by ``extension``
+#: (a public route too: a transfer moves the call mid-call; ``phone`` optional), and the call's
+#: recording became available after it ended (native adapters only).
 ADAPTER_KINDS = ("answer", "recording")
 MAX_SECONDS = 604800
 MAX_FORM_FIELDS = 1000
@@ -31,7 +32,7 @@ _SECONDS = re.compile(r"[0-9]+", re.ASCII)
 #: What ``direction`` may say (lower-cased, trimmed) and the direction each one means.
 _DIRECTIONS: dict[str, str] = contracts.tables()["direction_aliases"]
 _KIND_DIRECTION = {"call_in": "in", "init": "out"}
-_REQUIRED = {"recording": ("callid", "recordingfile")}
+_REQUIRED = {"recording": ("callid", "recordingfile"), "answer": ("extension", "callid")}
 
 
 class PayloadError(ValueError):
@@ -186,7 +187,7 @@ def parse_event(kind: str, data: Mapping[str, Any], tz_name: str = "UTC") -> Cal
     for name, reader in readers:
         if name in required and data.get(name) is None:
             errors[name] = "required"
-        elif name in required or (kind == "recording" and not _is_absent(data.get(name))):
+        elif name in required or (kind in ADAPTER_KINDS and not _is_absent(data.get(name))):
             read(name, reader)
 
     if kind in ("call_in", "init"):

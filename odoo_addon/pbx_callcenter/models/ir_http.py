@@ -35,6 +35,15 @@ class IrHttp(models.AbstractModel):
             _refuse_body(_("The body exceeds %s bytes.", limit))
         return None
 
+    def session_info(self):
+        """Tell the web client which extension a click on a phone number dials from
+        (web/src/odoo/dial_session.ts), or False: then Odoo's tel: links stay as they are."""
+        info = super().session_info()
+        extension = self.env["res.users"]._pbx_dial_extensions().filtered(
+            lambda candidate: candidate.connection_id.enabled)[:1]
+        info["pbx_callcenter_dial"] = {"extension": extension.name} if extension else False
+        return info
+
     @classmethod
     def _dispatch(cls, endpoint):
         if _is_pbx_api(endpoint):

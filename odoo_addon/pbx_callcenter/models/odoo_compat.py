@@ -26,6 +26,13 @@ LIST_MODE = re.compile(r"\blist\b")
 #: The numbers of a contact or lead: Odoo 19 dropped `mobile`, leaving `phone` only.
 PHONE_FIELDS = ("phone", "mobile") if ODOO_MAJOR < 19 else ("phone",)
 
+
+def aggregator(name):
+    """The keyword giving a field its read_group aggregate ("sum", "avg"...): `aggregator` from
+    Odoo 18, `group_operator` on 17."""
+    return {"aggregator" if ODOO_MAJOR >= 18 else "group_operator": name}
+
+
 #: Data records of this module that exist on some versions only: xml id -> (first, last) major.
 VERSIONED_RECORDS = {
     # 19 has no mobile column in the contact list, and rewrote the contact card (it shows the phone)
@@ -257,6 +264,17 @@ class IrActionsActWindowView(models.Model):
                 dict(vals, view_mode="tree") if vals.get("view_mode") == "list" else vals
                 for vals in vals_list
             ]
+        return super().create(vals_list)
+
+
+class IrCron(models.Model):
+    _inherit = "ir.cron"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Odoo 17 runs a cron `numbercall` times (default 1, then deactivates it); 18 dropped it.
+        if ODOO_MAJOR < 18 and _loading_own_data(self.env):
+            vals_list = [{"numbercall": -1, **vals} for vals in vals_list]
         return super().create(vals_list)
 
 

@@ -1,12 +1,16 @@
+import logging
 from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import format_amount, format_datetime
 
-from ..lib import contract, recording, status
+from ..lib import contract, originate, recording, status
 from . import odoo_compat
+
+_logger = logging.getLogger(__name__)
 
 DIRECTIONS = [("in", "Incoming"), ("out", "Outgoing"), ("internal", "Internal")]
 STATES = [
@@ -23,6 +27,30 @@ INITIAL_DIRECTION = {"call_in": "in", "init": "out"}
 POPUP_NOTIFICATION = contract.BUS_TYPE
 POPUP_HISTORY = 5
 USER_WRITABLE = {"notes"}
+#: States a call may still leave, and the states counted as answered and as missed in reports.
+OPEN_STATES = ("ringing", "dialing", "answered")
+ANSWERED_STATES = ("answered", "ended")
+MISSED_STATES = ("missed", "busy")
+#: System parameter: minutes without news after which an open call is closed (0: never).
+STALE_MINUTES_PARAM = "pbx_callcenter.stale_call_minutes"
+STALE_MINUTES_DEFAULT = 120
+STALE_BATCH = 500
+
+
+class _OptionalSeconds(fields.Integer):
+    """Seconds that only some calls have (no wait time when nobody answered): stored as NULL and
+    read as False, so that the "avg" aggregate of reports counts only the calls that have them."""
+
+    def convert_to_column(self, value, record, values=None, validate=True):
+        return None if value is None or value is False else int(value)
+
+    def convert_to_cache(self, value, record, validate=True):
+        if value is None or value is False:
+            return None
+        return super().convert_to_cache(value, record, validate)
+
+    def convert_to_record(self, value, record):
+        return False if value is None else value
 
 
 class PbxCall(models.Model):
@@ -61,6 +89,25 @@ class PbxCall(models.Model):
     notes = fields.Text()
     activity_logged = fields.Boolean(readonly=True, copy=False)
     event_ids = fields.One2many("pbx.call.event", "call_id", "Events")
+    stale_closed = fields.Boolean(
+        "Closed Without News", readonly=True, copy=False,
+        help="Odoo closed the call: its PBX sent nothing about it for the time the system "
+             "parameter pbx_callcenter.stale_call_minutes sets.")
+    # ---- report figures: averaged by the list, pivot and graph views
+    answered_rate = fields.Float(
+        "Answered Rate", compute="_compute_report_figures", store=True,
+        **odoo_compat.aggregator("avg"), help="1 for an answered call, else 0: averaged, the rate.")
+    missed_rate = fields.Float(
+        "Missed Rate", compute="_compute_report_figures", store=True,
+        **odoo_compat.aggregator("avg"), help="1 for a missed or busy call, else 0: averaged, the rate.")
+    wait_time = _OptionalSeconds(
+        "Wait Time", compute="_compute_report_figures", store=True, **odoo_compat.aggregator("avg"),
+        help="Seconds from the start of the call to its answer; none when nobody answered.")
+    avg_talk_time = _OptionalSeconds(
+        "Avg Talk Time", compute="_compute_report_figures", store=True,
+        **odoo_compat.aggregator("avg"),
+        help="The talk time of an ended answered call, none for the others: its average is "
+             "the average conversation.")
 
     _callid_connection_uniq = odoo_compat.Constraint(
         "unique(connection_id, callid)", "A PBX call id is unique per connection.")
@@ -71,6 +118,17 @@ class PbxCall(models.Model):
         for call in self:
             who = call._record().display_name or call.phone_e164 or call.phone or ""
             call.display_name = f"{arrows.get(call.direction, '')} {who}".strip()
+
+    @api.depends("state", "start_date", "answer_date", "talk_time")
+    def _compute_report_figures(self):
+        for call in self:
+            answered = call.state in ANSWERED_STATES
+            call.answered_rate = 1.0 if answered else 0.0
+            call.missed_rate = 1.0 if call.state in MISSED_STATES else 0.0
+            waited = answered and call.answer_date and call.start_date
+            call.wait_time = max(0, int((call.answer_date - call.start_date).total_seconds())) \
+                if waited else False
+            call.avg_talk_time = call.talk_time if call.state == "ended" else False
 
     def write(self, vals):
         if not self.env.su and set(vals) - USER_WRITABLE and not self.env.user.has_group(
@@ -90,20 +148,26 @@ class PbxCall(models.Model):
         call = self.search(
             [("connection_id", "=", connection.id), ("callid", "=", event.callid)], limit=1
         )
+        was_stale = call.stale_closed  # its activity and call-back were done when it was closed
         if call:
             rang = call.user_id
             duplicate = not call._merge_event(event)
             if call.user_id != rang and not duplicate:
-                call._notify_popup(rang)  # the member it rang first: their card ends too
+                # The member it rang first, the agent who transferred it: their card says where
+                # the call went.
+                call._notify_popup(rang, transferred_to=call.extension)
         elif event.kind == "recording":
             # Failed, not rejected: once the call's own events arrive it can be re-processed.
             raise UserError(_("No call %s yet to attach this recording to.", event.callid))
+        elif event.kind == "answer" and not event.phone:
+            return call, True  # no call to move, nor a number to start one with: ignored
         else:
             call = self._create_from_event(connection, event)
             duplicate = False
         if not duplicate:
-            if status.STATE_RANK[call.state] == 2:
+            if status.STATE_RANK[call.state] == 2 and not was_stale:
                 call._on_ended()
+            call._close_call_backs()
             call._notify_popup()
         return call, duplicate
 
@@ -158,36 +222,43 @@ class PbxCall(models.Model):
             return self._merge_recording(event)
         if event.kind == "answer":
             return self._merge_answer(event)
-        if event.kind != "call_out" or status.STATE_RANK[self.state] == 2:
+        ended = status.STATE_RANK[self.state] == 2 and not self.stale_closed
+        if event.kind != "call_out" or ended:
             return False  # a retry, or a late call_in/init: never moves a call backwards
         vals = self._end_values(self.connection_id, event, self.start_date)
         vals["state"] = status.final_state(event.status)
+        vals["stale_closed"] = False  # the real end of a call closed without news
         if vals["state"] == "ended":  # answered: by whoever the end of the call names
             self._move_to_extension(event.extension)
         self.write(vals)
         return True
 
     def _merge_answer(self, event):
-        """Ringing/dialing -> answered, by the extension that picked up (ring groups ring many)."""
-        if status.STATE_RANK[self.state] != 0:
-            return False
-        self._move_to_extension(event.extension)
-        self.write({"state": "answered", "answer_date": fields.Datetime.now()})
-        return True
+        """Ringing/dialing -> answered, by the extension that picked up (ring groups ring many);
+        an answered call now talked on by another extension (a transfer) moves to it."""
+        rank = status.STATE_RANK[self.state]
+        if rank == 0:
+            self._move_to_extension(event.extension)
+            self.write({"state": "answered", "answer_date": fields.Datetime.now()})
+            return True
+        if rank == 1:
+            return self._move_to_extension(event.extension)
+        return False
 
     def _move_to_extension(self, number):
         """Credit the call to the extension `number` that took it (a ring group's or a queue's
         member, a transfer's target): its extension and user, and the contact auto-created
-        for the first one rung. Nothing when it is the call's already, or unknown."""
+        for the first one rung. Nothing (False) when it is the call's already, or unknown."""
         extension = self.connection_id._find_extension(number) if number else None
         if not extension or extension == self.extension_id:
-            return
+            return False
         record, previous = self._record(), self.user_id
         self._lock_record()
         self.write({"extension": extension.name, "extension_id": extension.id,
                     "user_id": extension.user_id.id})
         if self.auto_created and record and record.user_id == previous and extension.user_id:
             record.sudo().user_id = extension.user_id
+        return True
 
     def _merge_recording(self, event):
         """A recording that became available after the call (Zadarma's NOTIFY_RECORD...)."""
@@ -199,7 +270,8 @@ class PbxCall(models.Model):
         if url and record and self.activity_logged:
             # The call's activity is already in the chatter: add the link beside it.
             record.sudo().message_post(
-                body=Markup('<a href="%s" target="_blank" rel="noopener">%s</a>') % (
+                body=Markup('<a class="o_pbx_callcenter_chatter_recording" href="%s" target="_blank" '
+                            'rel="noopener">%s</a>') % (
                     url, _("Play recording of the call of %s UTC",
                            fields.Datetime.to_string(self.start_date))),
                 message_type="comment", subtype_xmlid="mail.mt_note",
@@ -345,12 +417,13 @@ class PbxCall(models.Model):
             return
         self._lock_record()
         author = self._responsible()
-        activity = self._activity_env(author).create({
+        reading = self._as_reader()
+        activity = reading._activity_env(author).create({
             "res_model_id": self.env["ir.model"]._get_id(record._name),
             "res_id": record.id,
             "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
-            "summary": self._activity_summary(),
-            "note": self._activity_note(),
+            "summary": reading._activity_summary(),
+            "note": reading._activity_note(),
             "user_id": author.id,
             "date_deadline": fields.Date.context_today(
                 self.with_context(tz=author.tz or "UTC"), self.start_date
@@ -366,27 +439,74 @@ class PbxCall(models.Model):
         self._lock_record()
         user = self._responsible()
         Activity = self._activity_env(user)
-        key = f"{self.company_id.id}:{self._number_tail()}"
+        key = self._callback_key()
         existing = Activity.search([("pbx_callback_key", "=", key)], limit=1)
         count = existing.pbx_missed_count + 1 if existing else 1
-        note = _("%(count)s missed call(s) from %(number)s, last at %(when)s UTC.",
-                 count=count, number=self.phone_e164 or self.phone,
-                 when=fields.Datetime.to_string(self.start_date))
+        note = self._as_reader()._callback_note(count)
         if existing:
-            existing.write({"note": note, "pbx_missed_count": count})
+            existing.write({"note": note, "pbx_missed_count": count, "pbx_call_id": self.id})
             return
         record = self._record() or self
         Activity.create({
             "res_model_id": self.env["ir.model"]._get_id(record._name),
             "res_id": record.id,
             "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
-            "summary": _("Call back %s", self.phone_e164 or self.phone),
+            "summary": self._as_reader()._callback_summary(),
             "note": note,
             "user_id": user.id,
             "date_deadline": fields.Date.context_today(self.with_context(tz=user.tz or "UTC")),
             "pbx_callback_key": key,
             "pbx_missed_count": count,
+            "pbx_call_id": self.id,
         })
+
+    def _callback_key(self):
+        """The key of the number's call-back activity: company and last N digits."""
+        return f"{self.company_id.id}:{self._number_tail()}"
+
+    # ---- call back ------------------------------------------------------------------
+
+    def action_call_back(self, prefix_label=None):
+        """Call this call's number from the current user's extension (the Call back button of
+        missed calls in the list and the popup); the dial result of ``res.users.pbx_dial``."""
+        self.ensure_one()
+        odoo_compat.check_access(self, "read")  # record rules: own calls, own companies
+        return odoo_compat.RpcAnswer(self.sudo()._call_back(prefix_label))
+
+    def _call_back(self, prefix_label=None):
+        """(sudo) Dial the number for the environment's user; once the PBX has it, remember who
+        calls back on the number's open call-back, which their answered call marks done."""
+        number = self.phone_e164 or (self.phone or "").strip()
+        if not number or self.direction == "internal":
+            return originate.dial_result(
+                "error", _("This call has no external number to call back."), code="bad_number")
+        result = self.env["res.users"]._pbx_dial(number, prefix_label)
+        if result["status"] in ("ok", "link") and self.phone_key:
+            self.env["mail.activity"].sudo().search(
+                [("pbx_callback_key", "=", self._callback_key())]
+            ).write({"pbx_callback_user_id": self.env.uid})
+        return result
+
+    def _close_call_backs(self):
+        """An answered outgoing call marks done the call-backs of its number its user asked for."""
+        if self.direction != "out" or self.state not in ("answered", "ended") or not self.user_id \
+                or not self.phone_key:
+            return
+        pending = self.env["mail.activity"].sudo().search([
+            ("pbx_callback_key", "=", self._callback_key()),
+            ("pbx_callback_user_id", "=", self.user_id.id),
+        ])
+        if pending:
+            self._lock_record()
+            pending._pbx_close_call_backs(self)
+
+    def _callback_summary(self):
+        return _("Call back %s", self.phone_e164 or self.phone)
+
+    def _callback_note(self, count):
+        return _("%(count)s missed call(s) from %(number)s, last at %(when)s.",
+                 count=count, number=self.phone_e164 or self.phone,
+                 when=self._local_datetime(self.start_date))
 
     def _activity_env(self, user):
         # Authored by the salesperson, without assignment e-mails (quick update).
@@ -404,30 +524,132 @@ class PbxCall(models.Model):
             (_("Number"), self.phone_e164 or self.phone),
             (_("User"), self.user_id.name or self.extension or ""),
             (_("Extension"), self.extension or ""),
-            (_("Started"), fields.Datetime.to_string(self.start_date) + " UTC"),
+            (_("Started"), self._local_datetime(self.start_date)),
             (_("Duration"), _format_seconds(self.duration)),
             (_("Talk time"), _format_seconds(self.talk_time)),
-            (_("Status"), self.disposition or self.state),
+            (_("Status"), self._status_text()),
         ]
         html = Markup("<ul>%s</ul>") % Markup("").join(
             Markup("<li><b>%s:</b> %s</li>") % (label, value) for label, value in rows
         )
         if self.recording_url:
-            html += Markup('<p><a href="%s" target="_blank" rel="noopener">%s</a></p>') % (
+            # The class marks it for the player the web client adds (no <audio>: sanitised).
+            html += Markup('<p><a class="o_pbx_callcenter_chatter_recording" href="%s" '
+                           'target="_blank" rel="noopener">%s</a></p>') % (
                 self.recording_url, _("Play recording"))
         return html
 
+    def _status_text(self):
+        """The state in the reader's language, with the PBX's own status word when it adds one."""
+        state = dict(self._fields["state"]._description_selection(self.env))[self.state]
+        if self.disposition and self.disposition.lower() != self.state:
+            return f"{state} ({self.disposition})"
+        return state
+
+    # ---- the reader's language, time zone and currency ------------------------------------
+
+    def _reader(self):
+        """Who reads what the call writes on its contact/lead: the record's salesperson, else the
+        call's user (else the connection's default responsible)."""
+        return self._record().user_id or self._responsible()
+
+    def _as_reader(self, reader=None):
+        """The call with the language and time zone of `reader` (default `_reader()`) in its
+        context, so `_()`, selection labels and `_local_datetime` speak theirs. A reader without
+        a time zone gets the company's, else UTC."""
+        self.ensure_one()
+        reader = (reader or self._reader()).sudo()
+        tz = reader.tz or self.company_id.partner_id.tz or "UTC"
+        return self.with_context(lang=reader.lang or self.env.lang, tz=tz)
+
+    def _local_datetime(self, value):
+        """A naive UTC datetime in the context's time zone and language format, zone named:
+        ``15/01/2024 04:20:30 (Europe/Paris)``."""
+        if not value:
+            return ""
+        tz = self.env.context.get("tz") or "UTC"
+        text = format_datetime(self.env, value, tz=tz, dt_format=False, lang_code=self.env.lang)
+        return f"{text} ({tz})"
+
+    # ---- calls without news ---------------------------------------------------------
+
+    @api.model
+    def _stale_minutes(self):
+        """Minutes without news after which an open call is closed (system parameter
+        pbx_callcenter.stale_call_minutes, default 120; 0 or less: never)."""
+        value = self.env["ir.config_parameter"].sudo().get_param(STALE_MINUTES_PARAM)
+        try:
+            return int(value) if value not in (None, False, "") else STALE_MINUTES_DEFAULT
+        except ValueError:
+            _logger.warning("%s=%r is not a number of minutes: %s used",
+                            STALE_MINUTES_PARAM, value, STALE_MINUTES_DEFAULT)
+            return STALE_MINUTES_DEFAULT
+
+    @api.model
+    def _cron_close_stale(self, limit=STALE_BATCH):
+        """Close the open calls (ringing, dialing, answered) whose PBX sent no news for
+        `_stale_minutes()`: never answered -> missed, answered -> ended at the last news. The
+        last news is the latest of the start, the answer and the call's journaled events.
+        Returns the number of calls closed."""
+        minutes = self._stale_minutes()
+        if minutes <= 0:
+            return 0
+        cutoff = fields.Datetime.now() - timedelta(minutes=minutes)
+        calls_sudo = self.sudo().search(
+            [("state", "in", OPEN_STATES), ("start_date", "<", cutoff)],
+            order="start_date, id", limit=limit)
+        closed = 0
+        for call_sudo in calls_sudo:
+            try:
+                with self.env.cr.savepoint():
+                    closed += call_sudo._close_if_stale(cutoff)
+            except Exception:
+                _logger.exception("Could not close the call %s without news", call_sudo.id)
+        return closed
+
+    def _close_if_stale(self, cutoff):
+        """Close this call if it still is open and heard nothing since `cutoff`; whether it did."""
+        self.ensure_one()
+        # The lock of the call's events (pbx.call.event._process): no event is applied meanwhile.
+        self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                            [self.connection_id.id, self.callid])
+        self.invalidate_recordset()
+        last_news = self._last_news()
+        if self.state not in OPEN_STATES or last_news >= cutoff:
+            return False
+        end = max(last_news, self.start_date)
+        vals = {"end_date": end, "duration": int((end - self.start_date).total_seconds()),
+                "stale_closed": True}
+        if self.state == "answered":
+            answer = min(self.answer_date or self.start_date, end)
+            vals.update(state="ended", talk_time=int((end - answer).total_seconds()))
+        else:
+            vals.update(state="missed", talk_time=0)
+        self.write(vals)
+        self._on_ended()
+        self._notify_popup()
+        return True
+
+    def _last_news(self):
+        """When the PBX last said something about this call."""
+        self.ensure_one()
+        [(latest_event,)] = self.env["pbx.call.event"].sudo()._read_group(
+            [("call_id", "=", self.id)], aggregates=["create_date:max"])
+        return max(d for d in (self.start_date, self.answer_date, latest_event) if d)
+
     # ---- popup ------------------------------------------------------------------------
 
-    def _notify_popup(self, user=None):
-        """Send the popup payload to the browser tabs (bus) of `user`, by default the call's."""
+    def _notify_popup(self, user=None, transferred_to=None):
+        """Send the popup payload to the browser tabs (bus) of `user`, by default the call's;
+        `transferred_to`: the extension that has the call now, for a user it moved away from."""
         self.ensure_one()
         user = user or self.user_id
         if self.blocked or not user:
             return
-        self.env["bus.bus"]._sendone(user.partner_id, POPUP_NOTIFICATION, self._popup_payload(user))
+        self.env["bus.bus"]._sendone(user.partner_id, POPUP_NOTIFICATION,
+                                     self._popup_payload(user, transferred_to))
 
-    def _popup_payload(self, recipient=None):
+    def _popup_payload(self, recipient=None, transferred_to=None):
         """The popup as `recipient` (default: the call's user) may see it: the caller, their
         opportunities and the number's last calls are read under the recipient's access rights
         and record rules, never as superuser."""
@@ -438,7 +660,8 @@ class PbxCall(models.Model):
         visible = odoo_compat.filtered_access(record.with_env(viewer_env), "read")
         caller = None
         if record:
-            caller = self._popup_caller(record) if visible else self._popup_hidden_caller(record)
+            caller = (self._popup_caller(record) if visible
+                      else self._as_reader(recipient)._popup_hidden_caller(record))
         return contract.popup_payload(
             call_id=self.id,
             callid=self.callid,
@@ -456,16 +679,18 @@ class PbxCall(models.Model):
             last_calls=self._popup_last_calls(viewer_env),
             open_in_new_tab=self.connection_id.open_in_new_tab,
             notes=self.notes or "",
+            transferred_to=transferred_to or None,
         )
 
     def _popup_viewer_env(self, recipient):
         """An environment of `recipient` (no superuser), with their companies allowed, the
-        call's company first."""
+        call's company first, and their language and time zone."""
         companies = recipient.sudo().company_ids.ids
         if self.company_id.id in companies:
             companies = [self.company_id.id] + [c for c in companies if c != self.company_id.id]
+        context = self._as_reader(recipient).env.context
         return self.env(user=recipient.id, su=False,
-                        context=dict(self.env.context, allowed_company_ids=companies))
+                        context=dict(context, allowed_company_ids=companies))
 
     def _popup_caller(self, record):
         connection = self.connection_id
@@ -510,6 +735,9 @@ class PbxCall(models.Model):
             "name": lead.name,
             "stage": lead.stage_id.name or None,
             "expected_revenue": float(lead.expected_revenue or 0.0),
+            "expected_revenue_formatted": format_amount(
+                viewer_env, lead.expected_revenue or 0.0,
+                lead.company_currency or viewer_env.company.currency_id, lang_code=viewer_env.lang),
         } for lead in leads]
 
     def _popup_last_calls(self, viewer_env):

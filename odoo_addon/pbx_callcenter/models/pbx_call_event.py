@@ -78,7 +78,7 @@ class PbxCallEvent(models.Model):
         create_index(self.env.cr, "pbx_call_event_retention_index", self._table,
                      ["connection_id", "state", "create_date"])
 
-    # ---- the canonical routes: /call_in, /init, /call_out ---------------------------------
+    # ---- the canonical routes: /call_in, /init, /call_out, /answer -----------------------
 
     @api.model
     def _receive_canonical(self, route, http_in):
@@ -245,6 +245,10 @@ class PbxCallEvent(models.Model):
             "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [connection.id, event.callid]
         )
         call, duplicate = self.env["pbx.call"]._apply_event(connection, event)
+        if not call:  # an answer naming no call of this connection, nor its number: nothing to move
+            self.write({"state": "ignored", "callid": event.callid, "error": False,
+                        "processed_at": fields.Datetime.now()})
+            return contract.ignored_response(self.id)
         self.write({
             "state": "duplicate" if duplicate else "done",
             "callid": event.callid,

@@ -3,7 +3,7 @@ from collections import namedtuple
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.addons.base.models.res_partner import _tz_get
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.misc import human_size
 
 from ..lib import bodylimit, netaddr, tokens
@@ -19,6 +19,15 @@ SIGNATURE_SCHEMES = [
     ("body", "Body or request (sha256= or v2=)"),
     ("request", "Request only (v2=)"),
 ]
+
+#: The test call (action_send_test_call): its caller, a contact found by this reference (created
+#: once per company), calls from a fictional number (NANP 555-01xx are reserved for fiction).
+TEST_CALLER_REF = "pbx_callcenter_test_caller"
+TEST_CALLER_NUMBER = "+12025550100"
+#: The journal's "Vendor Event" of the test call's events: they are marked as a test there.
+TEST_CALL_EVENT = "odoo_test_call"
+#: What the connection form shows in URLs in place of the token, which is never shown again.
+TOKEN_PLACEHOLDER = "YOUR_TOKEN"
 
 #: What the gate admits: the connection, as a superuser recordset (the request has no user),
 #: and the raw body (None for a form Odoo already parsed, or when the route reads none).
@@ -109,6 +118,28 @@ class PbxConnection(models.Model):
     open_in_new_tab = fields.Boolean(help="The popup's Open button opens the record in a new tab.")
 
     extension_ids = fields.One2many("pbx.extension", "connection_id", "Extensions")
+
+    # ---- set-up: what the PBX must be configured with (see _compute_setup_urls) ----------
+    setup_canonical = fields.Boolean(compute="_compute_setup_urls")
+    setup_lookup = fields.Boolean(compute="_compute_setup_urls")
+    setup_base_url = fields.Char("Odoo URL", compute="_compute_setup_urls")
+    setup_call_in_url = fields.Char(
+        "Ringing (call_in)", compute="_compute_setup_urls",
+        help="POSTed by the PBX when an external number rings an extension.")
+    setup_init_url = fields.Char(
+        "Outgoing call started (init)", compute="_compute_setup_urls",
+        help="POSTed by the PBX when an extension starts an outbound call.")
+    setup_call_out_url = fields.Char(
+        "Call ended (call_out)", compute="_compute_setup_urls",
+        help="POSTed by the PBX when a call ends, with its record.")
+    setup_lookup_url = fields.Char(
+        "Caller lookup", compute="_compute_setup_urls",
+        help="Queried by dialplans and scripts for the caller name and owner extension of a "
+             "number (?number=...).")
+    setup_phonebook_url = fields.Char(
+        "Phone book (IP phones)", compute="_compute_setup_urls",
+        help="The phone book of IP phones (Yealink XML; .json and .csv too). Phones can only "
+             "set a URL: the token is in it.")
     call_count = fields.Integer(compute="_compute_call_count")
 
     # ---- event journal retention (see pbx.call.event._cron_purge_journal) -----
@@ -219,6 +250,26 @@ class PbxConnection(models.Model):
         )
         for connection in self:
             connection.call_count = counts.get(connection, 0)
+
+    @api.depends("kind")
+    def _compute_setup_urls(self):
+        """The full URLs of the routes the connection's kind opens (_pbx_route_kinds), from
+        web.base.url. The canonical and lookup routes take the token in a header; the phone
+        book, read by phones that only set a URL, in the URL (YOUR_TOKEN stands for it)."""
+        base = self._base_url()
+        groups = self._pbx_route_kinds()
+        for connection in self:
+            canonical = connection.kind in groups["canonical"]
+            lookup = connection.kind in groups["lookup"]
+            connection.setup_canonical = canonical
+            connection.setup_lookup = lookup
+            connection.setup_base_url = base
+            for route in ("call_in", "init", "call_out"):
+                connection[f"setup_{route}_url"] = canonical and f"{base}/api/callcenter/{route}"
+            connection.setup_lookup_url = lookup and f"{base}/api/callcenter/lookup"
+            connection.setup_phonebook_url = (
+                connection.kind in groups["phonebook"]
+                and f"{base}/api/callcenter/phonebook.xml?token={TOKEN_PLACEHOLDER}")
 
     def _compute_journal_size(self):
         Event = self.env["pbx.call.event"].sudo()  # every row the connection stores
@@ -408,6 +459,77 @@ class PbxConnection(models.Model):
             "enabled": False, "token_hash": False, "token_hint": False,
             "webhook_secret": False, "allowed_ips": False,
         })
+
+    # ---- set-up: the test call -----------------------------------------------------------
+
+    def action_send_test_call(self):
+        """Play a test call to the current user's extension on this connection, through the
+        path a PBX's events take (journal, processing, popup, chatter): a call_in from the test
+        caller, then its call_out (answered, 5 s). The journal marks both events as a test."""
+        self.ensure_one()
+        if not self.env.user.has_group("pbx_callcenter.pbx_callcenter_group_manager"):
+            raise AccessError(_("Only Call Center managers can send a test call."))
+        self._check_record_access("write")
+        if not self.enabled:
+            raise UserError(_("%s is disabled: enable it to send a test call.", self.name))
+        extension = self.env["pbx.extension"].search(
+            [("connection_id", "=", self.id), ("user_id", "=", self.env.uid)],
+            order="is_default desc, name, id", limit=1)
+        if not extension:
+            raise UserError(_(
+                "You have no extension on %s: bind one to yourself on the Bind Extensions screen "
+                "(Configuration), then send the test call again.", self.name))
+        caller_name = self._test_caller()
+        callid = f"{TEST_CALL_EVENT}_{self.id}_{time.time_ns()}"
+        fields_in = {"phone": TEST_CALLER_NUMBER, "extension": extension.name, "callid": callid}
+        fields_out = dict(fields_in, calldate=str(int(time.time()) - 5), duration="5",
+                          status="ANSWERED")
+        # as the gate admits a PBX's request: the superuser, no user of the request
+        connection_su = self.env(user=SUPERUSER_ID, su=True)[self._name].browse(self.id)
+        events_su = connection_su.env["pbx.call.event"]
+        try:
+            for route, data in (("call_in", fields_in), ("call_out", fields_out)):
+                answer = events_su._journal_and_process(
+                    connection_su, route, data, {"remote_addr": False}, native_event=TEST_CALL_EVENT)
+        except Refusal as refusal:
+            raise UserError(_("The test call failed: %s The event journal keeps what happened.",
+                              refusal.body["error"]["message"])) from refusal
+        record = answer["record"]["name"] if answer["record"] else caller_name
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Test call sent"),
+                "message": _(
+                    "Extension %(extension)s (you) rang, then the call ended (%(state)s): its "
+                    "popup was sent to your open Odoo tabs and the call was logged in the chatter "
+                    "of %(record)s. The event journal marks its two events as a test "
+                    "(%(event)s).",
+                    extension=extension.name, state=answer["call"]["state"], record=record,
+                    event=TEST_CALL_EVENT),
+                "type": "success",
+                "sticky": False,
+            },
+        }
+
+    def _test_caller(self):
+        """The name of the contact of test calls in this connection's company, created (or
+        restored) once, committed at once like the journal: the events are processed in their
+        own transactions, which must find it."""
+        self.ensure_one()
+        with self.env.registry.cursor() as cr:
+            env = self.env(cr=cr, su=True)  # referenced until the commit (see pbx.call.event._journal)
+            Partner = env["res.partner"].with_context(active_test=False)
+            caller = Partner.search([("ref", "=", TEST_CALLER_REF),
+                                     ("company_id", "in", (self.company_id.id, False))], limit=1)
+            if not caller:
+                caller = Partner.create({
+                    "name": _("Test caller (PBX Call Center)"), "ref": TEST_CALLER_REF,
+                    "phone": TEST_CALLER_NUMBER, "company_id": self.company_id.id,
+                })
+            elif not caller.active or caller.phone != TEST_CALLER_NUMBER:
+                caller.write({"active": True, "phone": TEST_CALLER_NUMBER})
+            return caller.display_name
 
     def action_view_calls(self):
         self.ensure_one()

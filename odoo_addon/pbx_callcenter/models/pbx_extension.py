@@ -14,7 +14,9 @@ class PbxExtension(models.Model):
     name = fields.Char("Extension", required=True, index=True)
     connection_id = fields.Many2one("pbx.connection", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="connection_id.company_id", store=True, index=True)
-    user_id = fields.Many2one("res.users", "User", index=True, ondelete="set null")
+    user_id = fields.Many2one(
+        "res.users", "User", index=True, ondelete="set null", domain=[("share", "=", False)],
+        help="Bound on the Bind Extensions screen (Configuration); only active internal users.")
     email = fields.Char(help="E-mail the PBX knows this extension by (used by Auto-bind).")
     is_default = fields.Boolean(
         "Default", help="The extension used for click-to-dial when the user has several."
@@ -32,6 +34,18 @@ class PbxExtension(models.Model):
             name = extension.name.strip()
             if not name or len(name) > 32 or any(c.isspace() for c in name):
                 raise ValidationError(_("Invalid extension number: %s", extension.name))
+
+    @api.constrains("user_id")
+    def _check_user_bindable(self):
+        """Only active internal users hold an extension: not the public user, portal users or
+        archived users, whichever path writes the binding."""
+        for extension in self.filtered("user_id"):
+            user = extension.user_id.sudo()
+            if user.share or not user.active:
+                raise ValidationError(_(
+                    "%(user)s cannot hold extension %(extension)s: only active internal users "
+                    "can be bound to an extension.",
+                    user=user.name or user.login, extension=extension.name))
 
     @api.constrains("user_id", "is_default")
     def _check_one_default(self):

@@ -6,7 +6,6 @@ from odoo.exceptions import AccessError, UserError
 
 from ..lib import extension_binding as contract
 from ..lib import pbx_api
-from . import odoo_compat
 from .pbx_originate import PbxUnreachable
 
 _logger = logging.getLogger(__name__)
@@ -40,8 +39,8 @@ class PbxExtensionBinding(models.AbstractModel):
 
     @api.model
     def get_binding_data(self):
-        """Connections, every user (internal, portal, public) with their bindings, and the
-        extensions of each connection."""
+        """Connections, every user who can hold an extension (active internal users) with
+        their bindings, and the extensions of each connection."""
         self._check_manager()
         connections = self.env["pbx.connection"].search([])
         extensions = self.env["pbx.extension"].search(
@@ -74,16 +73,11 @@ class PbxExtensionBinding(models.AbstractModel):
 
     @api.model
     def _binding_users(self):
-        """``[(user, kind)]``: active users, and the public user(s) (archived by design);
-        internal first, then portal, then public, by name."""
-        Users = self.env["res.users"].with_context(active_test=False)
-        public = odoo_compat.group_users(
-            self.env.ref("base.group_public").sudo().with_context(active_test=False))
-        users = Users.search(["|", ("active", "=", True), ("id", "in", public.ids)])
-        rows = [
-            (user, contract.user_kind(share=user.share, public=user.id in public.ids))
-            for user in users
-        ]
+        """``[(user, kind)]``: the users who can hold an extension, by name: active internal
+        users only (not the public user, portal users or archived users; pbx.extension checks
+        it too)."""
+        users = self.env["res.users"].search([("share", "=", False)])
+        rows = [(user, contract.user_kind(share=False, public=False)) for user in users]
         rows.sort(key=lambda row: (KIND_ORDER[row[1]], (row[0].name or "").lower(), row[0].id))
         return rows
 
@@ -135,6 +129,11 @@ class PbxExtensionBinding(models.AbstractModel):
         missing_users = sorted(user_ids - set(users.ids))
         if missing_users:
             raise UserError(_("Unknown user id(s): %s", ", ".join(map(str, missing_users))))
+        unbindable = users.filtered(lambda user: user.share or not user.active)
+        if unbindable:
+            raise UserError(_(
+                "Only active internal users can be bound to an extension, not: %s",
+                ", ".join(sorted(user.name or user.login for user in unbindable))))
         for change in parsed:
             self._check_change(Extension.browse(change.extension_id), change)
         releases = [change for change in parsed if not change.user_id]

@@ -284,13 +284,19 @@ class ResUsers(models.Model):
         return odoo_compat.RpcAnswer(self._pbx_dial(number, prefix_label))
 
     @api.model
-    def _pbx_dial(self, number, prefix_label=None):
+    def _pbx_dial_extensions(self):
+        """The current user's extensions (sudo) on active connections of their companies, the
+        one to dial from first."""
         user = self.env.user
-        extensions = self.env["pbx.extension"].sudo().search(
+        return self.env["pbx.extension"].sudo().search(
             [("user_id", "=", user.id), ("connection_id.active", "=", True),
              ("company_id", "in", user.company_ids.ids)],
             order="is_default desc, id",
         )
+
+    @api.model
+    def _pbx_dial(self, number, prefix_label=None):
+        extensions = self._pbx_dial_extensions()
         if not extensions:
             return originate.dial_result("error", _(
                 "You have no PBX extension to call from. Ask your administrator to bind one "

@@ -14,6 +14,7 @@ from . import test_views
 from . import test_extension_binding
 from . import test_popup_browser
 from . import test_popup_actions
+from . import test_popup_cards_browser
 from . import test_translations
 from . import test_native_core
 from . import test_install_prefill
@@ -34,3 +35,9 @@ from . import test_dial_xmlrpc
 from . import test_answered_elsewhere
 from . import test_get_opt_in
 from . import test_yeastar_contacts
+from . import test_call_back
+from . import test_recording_chatter
+from . import test_reader_locale
+from . import test_setup_screen
+from . import test_reports
+from . import test_transfer_answer

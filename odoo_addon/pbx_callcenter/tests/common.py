@@ -275,11 +275,12 @@ class PbxHttpCase(HttpCase):
         self.assertFalse(problems, f"{value!r} breaks the {name} contract: {problems}")
 
     def assertContractResponse(self, status, body):
-        """`body` is a route answer of the contract (route_ok or route_error), sent with the
-        HTTP status of its error code."""
+        """`body` is a route answer of the contract (route_ok, route_ignored or route_error),
+        sent with the HTTP status of its error code."""
         self.assertIsInstance(body, dict, f"answer is not a JSON object: {body!r}")
         self.assertIn(body.get("ok"), (True, False), f"answer without boolean ok: {body}")
-        self.assertContract("route_ok" if body["ok"] else "route_error", body)
+        ok = "route_ignored" if body.get("ignored") is True else "route_ok"
+        self.assertContract(ok if body["ok"] else "route_error", body)
         expected = 200 if body["ok"] else contract.ERROR_STATUS[body["error"]["code"]]
         self.assertEqual(status, expected, body)
 

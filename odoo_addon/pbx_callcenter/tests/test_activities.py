@@ -72,8 +72,11 @@ class TestActivities(PbxHttpCase):
         self.assertEqual(callbacks.user_id, self.salesperson)
         self.assertEqual(callbacks.activity_type_id, self.call_type)
         self.assertEqual((callbacks.res_model, callbacks.res_id), ("res.partner", self.partner.id))
-        self.assertIn("3 missed call(s) from +84988777666, last at 2024-01-15 03:20:30 UTC",
-                      callbacks.note, "the count, the number and the last call (10:20:30 in Vietnam)")
+        # in English's date and time formats (a 12-hour clock from Odoo 19), for a reader with
+        # no time zone in a company with none
+        self.assertRegex(callbacks.note, r"3 missed call\(s\) from \+84988777666, last at "
+                         r"01/15/2024 03:20:30( AM)? \(UTC\)\.",
+                         "the count, the number and the last call (10:20:30 in Vietnam)")
         self.assertEqual(len(self.call_messages(self.partner)), 3, "each missed call is logged")
 
     def test_missed_calls_in_every_number_format_share_one_call_back(self):
@@ -212,7 +215,9 @@ class TestPopup(PbxHttpCase):
         })
         self.assertEqual(payload["opportunities"], [{
             "id": opportunity.id, "name": "Office Design", "stage": stage.name,
-            "expected_revenue": 1000.0}])
+            "expected_revenue": 1000.0,
+            # Odoo's format_amount: the company currency (USD in a fresh database), in English
+            "expected_revenue_formatted": "$\u00a01,000.00"}])
         self.assertEqual(payload["last_calls"], [{
             "id": earlier["call"]["id"], "direction": "in", "state": "ended",
             "start": "2024-01-15T10:00:00Z", "duration": 65}])

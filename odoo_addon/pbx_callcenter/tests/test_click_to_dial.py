@@ -299,7 +299,7 @@ class TestClickToDial(TransactionCase):
 
 @tagged("post_install", "-at_install")
 class TestClickToDialBrowser(HttpCase):
-    """In a real browser: clicking a contact's phone makes the PBX listener receive the call."""
+    """In a real browser: clicking a contact's number makes the PBX listener receive the call."""
 
     @classmethod
     def setUpClass(cls):
@@ -334,23 +334,56 @@ class TestClickToDialBrowser(HttpCase):
         self.assertEqual((received.method, received.path), ("POST", "/originate"))
         self.assertEqual(received.json(), {"extension": "101", "number": number})
 
-    def test_form_phone_calls_through_the_pbx(self):
-        self.start_tour(f"/web#id={self.partner.id}&model=res.partner&view_type=form",
-                        "pbx_callcenter_click_to_dial", login="dial_tour")
+    def form_url(self):
+        return f"/web#id={self.partner.id}&model=res.partner&view_type=form"
+
+    def session_dial(self, login):
+        self.authenticate(login, login)
+        return self.make_jsonrpc_request("/web/session/get_session_info", {}).get("pbx_callcenter_dial")
+
+    # The tour clicks Odoo's own "Call" link (form) or the number (list, kanban), then opens
+    # the menu beside it and checks the device's tel: link and the menu's place.
+
+    def test_form_call_link_calls_through_the_pbx(self):
+        self.start_tour(self.form_url(), "pbx_callcenter_click_to_dial", login="dial_tour")
         self.assert_dialled("9" + NATIONAL)
 
-    def test_list_phone_calls_without_opening_the_record(self):
+    def test_list_number_calls_without_opening_the_record(self):
         self.start_tour("/web#action=contacts.action_contacts&view_type=list",
                         "pbx_callcenter_click_to_dial", login="dial_tour")
         self.assert_dialled("9" + NATIONAL)
 
-    def test_kanban_phone_calls_without_opening_the_record(self):
+    def test_kanban_number_calls_without_opening_the_record(self):
         self.start_tour("/web#action=contacts.action_contacts&view_type=kanban",
                         "pbx_callcenter_click_to_dial", login="dial_tour")
         self.assert_dialled("9" + NATIONAL)
 
-    def test_ask_mode_shows_the_chooser_and_dials_the_chosen_code(self):
+    def test_ask_chooser_in_the_form_stays_in_the_viewport(self):
         self.extension.dial_code = "ask"
-        self.start_tour(f"/web#id={self.partner.id}&model=res.partner&view_type=form",
+        self.start_tour(self.form_url(), "pbx_callcenter_click_to_dial_ask", login="dial_tour")
+        self.assert_dialled("1000" + NATIONAL)
+
+    def test_ask_chooser_in_a_kanban_card_stays_in_the_viewport(self):
+        self.extension.dial_code = "ask"
+        self.start_tour("/web#action=contacts.action_contacts&view_type=kanban",
                         "pbx_callcenter_click_to_dial_ask", login="dial_tour")
         self.assert_dialled("1000" + NATIONAL)
+
+    def test_without_an_extension_odoos_tel_link_is_left_alone(self):
+        new_test_user(self.env, login="dial_none", groups="base.group_user,sales_team.group_sale_salesman")
+        for view in ("list", "kanban"):
+            self.start_tour(f"/web#action=contacts.action_contacts&view_type={view}",
+                            "pbx_callcenter_click_to_dial_none", login="dial_none")
+        self.assertFalse(self.pbx.received)
+
+    def test_session_names_the_extension_only_when_it_can_dial(self):
+        self.assertEqual(self.session_dial("dial_tour"), {"extension": "101"})
+        self.env["pbx.extension"].create({
+            "name": "102", "connection_id": self.connection.id, "user_id": self.salesperson.id,
+        })
+        self.extension.is_default = False
+        self.assertEqual(self.session_dial("dial_tour"), {"extension": "101"}, "no default: the first one")
+        self.connection.enabled = False
+        self.assertIs(self.session_dial("dial_tour"), False)
+        new_test_user(self.env, login="dial_none", groups="base.group_user")
+        self.assertIs(self.session_dial("dial_none"), False)

@@ -4,10 +4,9 @@ Imports talk to a real HTTP listener on 127.0.0.1 standing in for the PBX's API.
 """
 import socket
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 
-from ..lib import extension_binding as contract
 from ..vendors.zadarma import protocol as zadarma
 from ..models import odoo_compat
 from .contract_schema import problems
@@ -49,6 +48,10 @@ class TestExtensionBinding(TransactionCase):
             email="archie@example.com",
         )
         cls.archived.active = False
+        cls.colleague = new_test_user(
+            env, "pbx_bind_colleague", context=USER_CTX, name="Cole Colleague",
+            email="cole@example.com",
+        )
         cls.public = env.ref("base.public_user")
         Connection = env["pbx.connection"]
         cls.office = Connection.create({"name": "Office PBX", "kind": "generic"})
@@ -71,20 +74,18 @@ class TestExtensionBinding(TransactionCase):
 
     # ---- get_binding_data ----------------------------------------------------------
 
-    def test_data_lists_every_user_with_kind_email_and_bindings(self):
+    def test_data_lists_active_internal_users_only_with_email_and_bindings(self):
         data = self.as_manager().get_binding_data()
         self.assertEqual(problems("binding_data", data), [])
         listed = {row["id"] for row in data["users"]}
-        self.assertIn(self.public.id, listed, "the public user is archived but listed")
-        self.assertNotIn(self.archived.id, listed, "archived internal users are not listed")
-        self.assertEqual(self._user(data, self.salesperson)["kind"], "internal")
-        self.assertEqual(self._user(data, self.portal)["kind"], "portal")
-        self.assertEqual(self._user(data, self.public)["kind"], "public")
-        self.assertEqual(self._user(data, self.portal)["email"], "pat.portal@example.com")
-        self.assertEqual(self._user(data, self.portal)["login"], "pbx_bind_portal")
-        kinds = [row["kind"] for row in data["users"]]
-        self.assertEqual(kinds, sorted(kinds, key=contract.USER_KINDS.index),
-                         "internal users first, then portal, then public")
+        self.assertNotIn(self.public.id, listed, "the public user cannot hold an extension")
+        self.assertNotIn(self.portal.id, listed, "portal users cannot hold an extension")
+        self.assertNotIn(self.archived.id, listed, "archived users are not listed")
+        self.assertEqual({row["kind"] for row in data["users"]}, {"internal"})
+        self.assertEqual(self._user(data, self.colleague)["email"], "cole@example.com")
+        self.assertEqual(self._user(data, self.colleague)["login"], "pbx_bind_colleague")
+        names = [row["name"].lower() for row in data["users"]]
+        self.assertEqual(names, sorted(names), "by name")
         self.assertEqual(self._user(data, self.manager)["bindings"], {str(self.office.id): self.ext103.id})
         self.assertEqual(self._user(data, self.salesperson)["bindings"], {})
 
@@ -127,20 +128,42 @@ class TestExtensionBinding(TransactionCase):
     def test_save_binds_and_releases_and_returns_fresh_data(self):
         result = self.as_manager().save_bindings([
             {"extension_id": self.ext101.id, "user_id": self.salesperson.id, "previous_user_id": None},
-            {"extension_id": self.ext102.id, "user_id": self.portal.id},
-            {"extension_id": self.ext201.id, "user_id": self.public.id},
+            {"extension_id": self.ext102.id, "user_id": self.colleague.id},
+            {"extension_id": self.ext201.id, "user_id": self.colleague.id},
             {"extension_id": self.ext103.id, "user_id": None, "previous_user_id": self.manager.id},
         ])
         self.assertEqual(problems("binding_save", result), [])
         self.assertEqual(result["changed"], 4)
         self.assertEqual(self.ext101.user_id, self.salesperson)
-        self.assertEqual(self.ext102.user_id, self.portal)
-        self.assertEqual(self.ext201.user_id, self.public)
+        self.assertEqual(self.ext102.user_id, self.colleague)
+        self.assertEqual(self.ext201.user_id, self.colleague)
         self.assertFalse(self.ext103.user_id)
         self.assertFalse(self.ext103.is_default, "a released extension is nobody's default")
         self.assertTrue(self.ext101.is_default, "a user's first extension becomes their default")
         self.assertEqual(self._user(result["data"], self.salesperson)["bindings"],
                          {str(self.office.id): self.ext101.id})
+
+    def test_public_portal_and_archived_users_cannot_be_bound(self):
+        # assertRaises (not ...Regex) rolls its block back to a savepoint
+        for user in (self.public, self.portal, self.archived):
+            with self.subTest(user=user.login):
+                with self.assertRaises(UserError) as caught:
+                    self.as_manager().save_bindings([
+                        {"extension_id": self.ext101.id, "user_id": self.salesperson.id},
+                        {"extension_id": self.ext102.id, "user_id": user.id},
+                    ])
+                self.assertIn("Only active internal users", str(caught.exception))
+                # nor by any other path: the extension itself refuses them
+                with self.assertRaises(ValidationError) as caught:
+                    self.ext102.with_user(self.manager).write({"user_id": user.id})
+                self.assertIn("only active internal users", str(caught.exception))
+                with self.assertRaises(ValidationError) as caught:
+                    self.env["pbx.extension"].create({"connection_id": self.cloud.id,
+                                                      "name": "299", "user_id": user.id})
+                self.assertIn("only active internal users", str(caught.exception))
+                self.env.invalidate_all()
+        self.assertFalse(self.ext101.user_id, "nothing of a refused batch is written")
+        self.assertFalse(self.ext102.user_id)
 
     def test_a_second_extension_is_not_made_default(self):
         self.as_manager().save_bindings([
@@ -192,8 +215,8 @@ class TestExtensionBinding(TransactionCase):
         try:
             self.as_manager().save_bindings([
                 {"extension_id": self.ext101.id, "user_id": self.salesperson.id},
-                {"extension_id": self.ext102.id, "user_id": self.portal.id},
-                {"extension_id": self.ext103.id, "user_id": self.portal.id},  # bound to Mona
+                {"extension_id": self.ext102.id, "user_id": self.colleague.id},
+                {"extension_id": self.ext103.id, "user_id": self.colleague.id},  # bound to Mona
             ])
         except UserError:
             failed = True
@@ -213,10 +236,7 @@ class TestExtensionBinding(TransactionCase):
             {"user_id": self.salesperson.id, "user_name": "Sally Binder",
              "extension_id": self.ext101.id, "extension_name": "101",
              "email": "sally.sales@example.com"},
-            {"user_id": self.portal.id, "user_name": "Pat Portal",
-             "extension_id": self.ext102.id, "extension_name": "102",
-             "email": "pat.portal@example.com"},
-        ])
+        ], "102 shares Pat's address, but a portal user cannot hold an extension")
         self.assertFalse(self.ext101.user_id, "auto-bind only proposes")
         self.assertFalse(self.ext102.user_id)
         self.as_manager().save_bindings([
@@ -224,12 +244,12 @@ class TestExtensionBinding(TransactionCase):
             for pair in result["pairs"]
         ])
         self.assertEqual(self.ext101.user_id, self.salesperson)
-        self.assertEqual(self.ext102.user_id, self.portal)
+        self.assertFalse(self.ext102.user_id)
 
     def test_auto_bind_skips_bound_users_and_ambiguous_addresses(self):
-        self.ext102.user_id = self.portal  # Pat already has an extension here
+        self.ext102.user_id = self.colleague  # Cole already has an extension here
         self.env["pbx.extension"].create({"connection_id": self.office.id, "name": "104",
-                                          "email": "pat.portal@example.com"})
+                                          "email": "cole@example.com"})
         new_test_user(self.env, "pbx_bind_twin", context=USER_CTX, name="Sally Twin",
                       email="sally.sales@example.com")
         result = self.as_manager().auto_bind(self.office.id)

@@ -22,7 +22,7 @@ from .hostile_roles import HostileRolesCase
 CONNECTION_ACTIONS = (
     "rotate_token", "action_generate_token", "action_enable", "action_disable",
     "action_disconnect", "action_view_calls", "action_download_threecx_template",
-    "action_yeastar_recordings_through_odoo",
+    "action_yeastar_recordings_through_odoo", "action_send_test_call",
 )
 #: What those actions could change or clear, read back as the superuser.
 WATCHED = ("token_hash", "token_hint", "enabled", "webhook_secret", "allowed_ips",

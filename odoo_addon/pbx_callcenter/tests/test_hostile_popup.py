@@ -62,7 +62,7 @@ class TestHostilePopup(HostileRolesCase):
             self.assertEqual(payload["caller"]["name"], "Shared Caller")
             self.assertEqual(payload["opportunities"], [{
                 "id": own.id, "name": "Own deal", "stage": self.stage.name,
-                "expected_revenue": 500.0}])
+                "expected_revenue": 500.0, "expected_revenue_formatted": "$\u00a0500.00"}])
             self.assertEqual([c["id"] for c in payload["last_calls"]], [own_call["call"]["id"]])
             text = json.dumps(payload)
             for secret in ("Colleague secret deal", "99999", "Company B deal", "77777"):

@@ -1,4 +1,5 @@
-// The canonical events of a tracked call: call_in / init when it is classified, and the final
+// The canonical events of a tracked call: call_in / init when it is classified, answer each time
+// another extension takes the conversation (the first answer, a transfer's target), and the final
 // call_out record. The record prefers Asterisk's own Cdr events (cdr_manager) and falls back to
 // what the bridge saw: DialEnd statuses, the primary channel's hangup cause, event times. Talk
 // time is what the bridge timed in bridges when it saw them: a Cdr's billable seconds count a
@@ -7,8 +8,10 @@
 // Every payload is checked against the route schemas before it is queued.
 import { DISPOSITIONS } from "../lib/call_status";
 import {
+    answerPayloadSchema,
     callInPayloadSchema,
     callOutPayloadSchema,
+    type AnswerPayloadInput,
     type CallInPayloadInput,
     type CallOutPayloadInput,
 } from "../schemas/route_payload";
@@ -21,6 +24,7 @@ import type { CdrRecord, TrackedCall } from "./call_state";
 
 export type CanonicalEvent =
     | { route: "call_in" | "init"; payload: CallInPayloadInput }
+    | { route: "answer"; payload: AnswerPayloadInput }
     | { route: "call_out"; payload: CallOutPayloadInput };
 
 export type Built = { ok: true; event: CanonicalEvent; warnings: string[] } | { ok: false; reason: string };
@@ -164,6 +168,16 @@ export function buildStart(call: TrackedCall): Built {
         return { ok: false, reason: issuesText(parsed.error.issues) };
     }
     return { ok: true, event: { route, payload }, warnings: [] };
+}
+
+/** answer: `extension` talks on the call now (it picked up, or a transfer handed it the call). */
+export function buildAnswer(call: TrackedCall, extension: string): Built {
+    const payload = { extension, callid: call.linkedid };
+    const parsed = answerPayloadSchema.safeParse(payload);
+    if (!parsed.success) {
+        return { ok: false, reason: issuesText(parsed.error.issues) };
+    }
+    return { ok: true, event: { route: "answer", payload }, warnings: [] };
 }
 
 /** The recording's path relative to the monitor directory (`2026/11/20/in-...wav`). */

@@ -63,6 +63,8 @@ export interface TrackedCall {
     cdrs: CdrRecord[];
     /** call_in / init queued. */
     announced: boolean;
+    /** The extension of the last answer queued (who talks on the call, as Odoo was told). */
+    reportedTalker: string | null;
     /** Why the call is not reported (no usable number...), or null. */
     skipped: string | null;
     /** The end happened while the bridge was not connected: times are estimates. */
@@ -98,6 +100,7 @@ export function newCall(linkedid: string, startedAt: number): TrackedCall {
         recording: null,
         cdrs: [],
         announced: false,
+        reportedTalker: null,
         skipped: null,
         endedUnseen: false,
     };

@@ -1,6 +1,7 @@
 // Turns the AMI event stream into canonical call events. Calls are grouped by Linkedid (the
 // Uniqueid of the channel that started the call): its first DialBegin to a real phone classifies
-// it and emits call_in / init; the hangup of its anchor (the channel that started it, or the party
+// it and emits call_in / init; each time another extension takes the conversation (the first
+// answer, a ring group's member, a transfer's target) an answer follows; the hangup of its anchor (the channel that started it, or the party
 // a transfer left talking) or of all its channels ends it, and call_out follows after a short
 // grace period in which Asterisk's Cdr events may still arrive (real Asterisk sends most Cdr
 // events before the caller's Hangup: they never end a call). Talk time is the anchor's time in a
@@ -10,7 +11,7 @@
 import type { AmiMessage } from "./ami_parser";
 import { type ChannelRules, extensionOfChannel } from "./channels";
 import { type Classification, classifyDial, classifySnapshot } from "./call_classify";
-import { buildEnd, buildStart, type CanonicalEvent } from "./call_outcome";
+import { buildAnswer, buildEnd, buildStart, type CanonicalEvent } from "./call_outcome";
 import { ensureChannel, eventTime, newCall, primaryChannel, type TrackedCall } from "./call_state";
 import type { Logger } from "./log";
 
@@ -170,6 +171,7 @@ export class CallTracker {
             default:
                 break;
         }
+        this.reportTalkers();
     }
 
     /** The call of a channel event, created on first sight unless it already ended. */
@@ -418,6 +420,25 @@ export class CallTracker {
         this.options.emit(built.event);
     }
 
+    /** Queues an answer for each open call now talked on by an extension Odoo was not told of. */
+    private reportTalkers(): void {
+        for (const call of this.calls.values()) {
+            const talker = call.answeredBy ?? (call.answeredAt !== null ? call.extension : null);
+            if (!talker || talker === call.reportedTalker || !call.announced || call.skipped || call.endedAt !== null) {
+                continue;
+            }
+            const built = buildAnswer(call, talker);
+            if (!built.ok) {
+                this.options.logger.warn(`call ${call.linkedid}: no answer for ${talker}: ${built.reason}`);
+                call.reportedTalker = talker;
+                continue;
+            }
+            this.options.logger.info(`call ${call.linkedid}: answer ext ${talker}`);
+            call.reportedTalker = talker; // before emit: the state saved with the event must say so
+            this.options.emit(built.event);
+        }
+    }
+
     private stopTalk(call: TrackedCall, at: number): void {
         if (call.talkSince !== null) {
             call.talkMs += Math.max(0, at - call.talkSince);
@@ -516,6 +537,7 @@ export class CallTracker {
             }
             this.adopt(call, group);
         }
+        this.reportTalkers();
         if (ended || adopted) {
             this.options.logger.info(
                 `after (re)connection: ${ended} call(s) ended while disconnected, ${adopted} running call(s) found, ${this.calls.size} open`

@@ -52,14 +52,19 @@ export function loadCalls(dir: string, logger: Logger): SavedCalls | null {
 // -----------------------------------------------------------------------------
 
 /** The saved calls, minus those whose call_out is queued, marked announced when their
- * call_in / init is. */
+ * call_in / init is, and told of the talker of their last queued answer. */
 export function alignWithQueue(calls: readonly TrackedCall[], queue: DurableQueue): TrackedCall[] {
     const queued = queue.pendingEvents();
     const ended = new Set(queued.filter((event) => event.route === "call_out").map((event) => event.payload.callid));
     return calls
         .filter((call) => !ended.has(call.linkedid))
         .map((call) => {
-            const start = queued.find((event) => event.route !== "call_out" && event.payload.callid === call.linkedid);
+            const mine = queued.filter((event) => event.payload.callid === call.linkedid);
+            const answer = mine.filter((event) => event.route === "answer").at(-1);
+            if (answer) {
+                call = { ...call, reportedTalker: String(answer.payload.extension) };
+            }
+            const start = mine.find((event) => event.route === "call_in" || event.route === "init");
             if (!start || call.announced) {
                 return call;
             }

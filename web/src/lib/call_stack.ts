@@ -1,6 +1,9 @@
 // The popup's stack of call cards, as pure functions: one card per call (keyed by call_id),
-// newest first. A later notification of the same call updates its card in place, never moving
-// its state backwards (ringing/dialing < answered < ended/missed/busy/failed).
+// calls waiting for an answer first, then calls in progress, then finished ones, newest first in
+// each group. A later notification of the same call updates its card, never moving its state
+// backwards (ringing/dialing < answered < ended/missed/busy/failed). Finished cards fade out
+// after FADE_AFTER_MS unless their notes are not saved; only the top card and the cards the user
+// works on are shown in full, the others as one line, so the stack fits the screen.
 import type { BusCall } from "../schemas/bus_call";
 import { FINAL_RANK, STATE_RANK, type CallState } from "../schemas/call";
 
@@ -19,12 +22,21 @@ export interface CallCard {
     readonly notesDirty: boolean;
     /** A server action of this card is running (buttons are disabled). */
     readonly busy: boolean;
+    /** Since when a finished card is left alone (final state, last touch); null in progress. */
+    readonly idleSince: number | null;
+    /** The user opened this card in full (by clicking its one-line header). */
+    readonly pinned: boolean;
+    /** *Block number* was clicked: the card asks for confirmation. */
+    readonly confirmingBlock: boolean;
 }
 
 export type CallStack = readonly CallCard[];
 
-/** More cards than this: the oldest finished calls go first, then the oldest ones. */
+/** More cards than this: the oldest finished calls go (saved notes first); never a live call. */
 export const MAX_CARDS = 5;
+
+/** A finished card with nothing unsaved is removed this long after it was last touched. */
+export const FADE_AFTER_MS = 30_000;
 
 // -----------------------------------------------------------------------------
 // States
@@ -44,27 +56,42 @@ export function isFinal(state: CallState): boolean {
 
 function merge(card: CallCard, call: BusCall, now: number): CallCard {
     const keepState = stateRank(call.state) < stateRank(card.call.state);
+    const next = keepState ? { ...call, state: card.call.state } : call;
     return {
         ...card,
-        call: keepState ? { ...call, state: card.call.state } : call,
+        call: next,
         updatedAt: now,
         // What the user is typing wins over the server's copy until it is saved.
         notes: card.notesDirty ? card.notes : call.notes,
+        idleSince: isFinal(next.state) ? (card.idleSince ?? now) : null,
     };
+}
+
+/** Ringing/dialing, then answered, then finished; newest first in each group. */
+function order(stack: CallCard[]): CallCard[] {
+    return stack.sort(
+        (a, b) =>
+            stateRank(a.call.state) - stateRank(b.call.state) ||
+            b.receivedAt - a.receivedAt ||
+            b.call.call_id - a.call.call_id
+    );
 }
 
 function trim(stack: CallCard[]): CallCard[] {
     while (stack.length > MAX_CARDS) {
-        let index = -1;
-        for (let i = stack.length - 1; i >= 0; i--) {
-            if (isFinal(stack[i].call.state)) {
-                index = i;
-                break;
-            }
+        const finished = stack.filter((card) => isFinal(card.call.state));
+        const victim = finished.filter((card) => !card.notesDirty).pop() ?? finished.pop();
+        if (!victim) {
+            break;
         }
-        stack.splice(index === -1 ? stack.length - 1 : index, 1);
+        stack.splice(stack.indexOf(victim), 1);
     }
     return stack;
+}
+
+/** Bumps a finished card's fade-out: the user just did something with it. */
+function touch(card: CallCard, now: number): CallCard {
+    return card.idleSince === null ? card : { ...card, idleSince: now };
 }
 
 /**
@@ -79,7 +106,7 @@ export function receiveCall(stack: CallStack, call: BusCall, now: number): CallS
     if (index !== -1) {
         const next = [...stack];
         next[index] = merge(stack[index], call, now);
-        return next;
+        return order(next);
     }
     const card: CallCard = {
         call,
@@ -88,8 +115,17 @@ export function receiveCall(stack: CallStack, call: BusCall, now: number): CallS
         notes: call.notes,
         notesDirty: false,
         busy: false,
+        idleSince: isFinal(call.state) ? now : null,
+        pinned: false,
+        confirmingBlock: false,
     };
-    return trim([card, ...stack]);
+    return trim(order([card, ...stack]));
+}
+
+/** The card again, as it was before being dismissed (undo of a block). */
+export function restoreCard(stack: CallStack, card: CallCard, now: number): CallStack {
+    const back = { ...card, call: { ...card.call, blocked: false }, busy: false, confirmingBlock: false };
+    return trim(order([touch(back, now), ...dismissCall(stack, card.call.call_id)]));
 }
 
 export function dismissCall(stack: CallStack, callId: number): CallStack {
@@ -97,17 +133,48 @@ export function dismissCall(stack: CallStack, callId: number): CallStack {
 }
 
 /** The notes typed in a card (not saved yet). */
-export function editNotes(stack: CallStack, callId: number, notes: string): CallStack {
-    return update(stack, callId, (card) => ({ ...card, notes, notesDirty: notes !== card.call.notes }));
+export function editNotes(stack: CallStack, callId: number, notes: string, now = 0): CallStack {
+    return update(stack, callId, (card) => touch({ ...card, notes, notesDirty: notes !== card.call.notes }, now));
 }
 
 /** The server now has `notes` for this call. */
-export function notesSaved(stack: CallStack, callId: number, notes: string): CallStack {
-    return update(stack, callId, (card) => ({
-        ...card,
-        call: { ...card.call, notes },
-        notesDirty: card.notes !== notes,
-    }));
+export function notesSaved(stack: CallStack, callId: number, notes: string, now = 0): CallStack {
+    return update(stack, callId, (card) =>
+        touch({ ...card, call: { ...card.call, notes }, notesDirty: card.notes !== notes }, now)
+    );
+}
+
+/** Shows a card in full, or back as one line. */
+export function setPinned(stack: CallStack, callId: number, pinned: boolean, now = 0): CallStack {
+    return update(stack, callId, (card) => touch({ ...card, pinned }, now));
+}
+
+/** Opens or closes the card's "really block?" step. */
+export function setConfirmingBlock(stack: CallStack, callId: number, confirming: boolean, now = 0): CallStack {
+    return update(stack, callId, (card) => touch({ ...card, confirmingBlock: confirming }, now));
+}
+
+/** Whether the card shows as one line: not the top card, and nothing going on in it. */
+export function isCollapsed(stack: CallStack, index: number): boolean {
+    const card = stack[index];
+    return index > 0 && !card.pinned && !card.notesDirty && !card.confirmingBlock && !card.busy;
+}
+
+/** Whether the card is fading out: finished, and nothing in it would be lost. */
+export function isFading(card: CallCard): boolean {
+    return card.idleSince !== null && !card.notesDirty && !card.busy && !card.confirmingBlock;
+}
+
+/** The stack without the finished cards left alone for `fadeAfter` ms. */
+export function expireCards(stack: CallStack, now: number, fadeAfter = FADE_AFTER_MS): CallStack {
+    const kept = stack.filter((card) => !isFading(card) || now - card.idleSince! < fadeAfter);
+    return kept.length === stack.length ? stack : kept;
+}
+
+/** When the next card fades out (ms, same clock), or null if none will. */
+export function nextExpiry(stack: CallStack, fadeAfter = FADE_AFTER_MS): number | null {
+    const times = stack.filter(isFading).map((card) => card.idleSince! + fadeAfter);
+    return times.length ? Math.min(...times) : null;
 }
 
 export function setBusy(stack: CallStack, callId: number, busy: boolean): CallStack {

@@ -6,6 +6,7 @@ export type {
     ActionService,
     BusCallback,
     BusService,
+    NotificationButton,
     NotificationOptions,
     NotificationService,
     NotificationType,

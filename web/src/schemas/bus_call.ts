@@ -25,6 +25,8 @@ export const busOpportunitySchema = z.object({
     name: z.string(),
     stage: z.nullable(z.string()),
     expected_revenue: z.number(),
+    /** The amount as Odoo formats it for the recipient: their language, the company currency. */
+    expected_revenue_formatted: z.string(),
 });
 
 export const busLastCallSchema = z.object({
@@ -60,10 +62,15 @@ const payload = {
     last_calls: z.array(busLastCallSchema),
     open_in_new_tab: z.boolean(),
     notes: z.string(),
+    /** The extension that has the call now, sent to a user it moved away from (a transfer, a
+     * ring group's other member answering); null or absent otherwise. */
+    transferred_to: z.optional(z.nullable(z.string().check(z.minLength(1)))),
 };
 
 /** One object type: the alternatives below differ only in which values go together. */
-export type BusCall = { -readonly [K in keyof typeof payload]: z.infer<(typeof payload)[K]> };
+export type BusCall = { -readonly [K in Exclude<keyof typeof payload, "transferred_to">]: z.infer<(typeof payload)[K]> } & {
+    transferred_to?: string | null;
+};
 
 /** `caller` is set exactly when the number is known or was auto-created. Discriminated unions, so
  * that an issue names its field, as with one object. */

@@ -8,7 +8,7 @@ import { BUS_CALL_TYPE, busCallSchema } from "./bus_call";
 import { CALL_DIRECTIONS, CALL_STATES, FINAL_RANK, STATE_RANK } from "./call";
 import { dialErrorCodeSchema, dialResultSchema, dialStatusSchema, LINK_SCHEMES } from "./dial_result";
 import { RESULT_SCHEMAS, USER_KINDS } from "./extension_binding";
-import { callInPayloadSchema, callOutPayloadSchema, DIRECTION_ALIASES } from "./route_payload";
+import { answerPayloadSchema, callInPayloadSchema, callOutPayloadSchema, DIRECTION_ALIASES } from "./route_payload";
 import {
     ERROR_STATUS,
     lookupAnswerSchema,
@@ -67,6 +67,7 @@ const BINDING = "web/src/schemas/extension_binding.ts";
 export const CONTRACT_SCHEMAS: Readonly<Record<string, Contract>> = {
     call_in_payload: { source: "web/src/schemas/route_payload.ts callInPayloadSchema", schema: callInPayloadSchema, io: "input" },
     call_out_payload: { source: "web/src/schemas/route_payload.ts callOutPayloadSchema", schema: callOutPayloadSchema, io: "input" },
+    answer_payload: { source: "web/src/schemas/route_payload.ts answerPayloadSchema", schema: answerPayloadSchema, io: "input" },
     route_ok: { source: `${ROUTE_RESPONSE} routeSuccessSchema`, schema: routeSuccessSchema, io: "output" },
     route_error: { source: `${ROUTE_RESPONSE} routeErrorSchema`, schema: routeErrorSchema, io: "output" },
     route_ignored: { source: `${ROUTE_RESPONSE} routeIgnoredSchema`, schema: routeIgnoredSchema, io: "output" },

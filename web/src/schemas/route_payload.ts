@@ -1,4 +1,4 @@
-// Request bodies of the PBX routes POST /api/callcenter/{call_in,init,call_out}.
+// Request bodies of the PBX routes POST /api/callcenter/{call_in,init,call_out,answer}.
 // Same accept/reject verdicts as the Python parser (lib/ of the module), checked on both sides
 // against tests/fixtures/payloads.json. Values come as JSON or as form fields (strings).
 // Unknown extra fields are kept: the server ignores them but journals them.
@@ -11,7 +11,7 @@ import type { CallDirection } from "./call";
 // Types
 // -----------------------------------------------------------------------------
 
-export type Route = "call_in" | "init" | "call_out";
+export type Route = "call_in" | "init" | "call_out" | "answer";
 
 // -----------------------------------------------------------------------------
 // Field rules
@@ -140,16 +140,22 @@ export const callOutPayloadSchema = z
         when: ({ issues }) => !issues.some((issue) => ["billsec", "duration"].includes(String(issue.path?.[0]))),
     });
 
+/** `answer`: `extension` picked the call up, or talks on it now (a transfer's target). */
+export const answerPayloadSchema = z.looseObject({ extension, callid, phone: optional(phone), direction: optional(direction) });
+
 export const routePayloadSchemas = {
     call_in: callInPayloadSchema,
     init: initPayloadSchema,
     call_out: callOutPayloadSchema,
+    answer: answerPayloadSchema,
 } as const satisfies Record<Route, z.ZodType>;
 
 /** What a PBX may send (strings or numbers). */
 export type CallInPayloadInput = z.input<typeof callInPayloadSchema>;
 export type CallOutPayloadInput = z.input<typeof callOutPayloadSchema>;
+export type AnswerPayloadInput = z.input<typeof answerPayloadSchema>;
 /** What goes on the wire after validation (identifiers as strings, seconds as numbers). */
 export type CallInPayload = z.output<typeof callInPayloadSchema>;
 export type CallOutPayload = z.output<typeof callOutPayloadSchema>;
-export type RoutePayload = CallInPayload | CallOutPayload;
+export type AnswerPayload = z.output<typeof answerPayloadSchema>;
+export type RoutePayload = CallInPayload | CallOutPayload | AnswerPayload;

@@ -3,3 +3,7 @@
 import "./extension_binding_tour";
 import "./recording_player_tour";
 import "./click_to_dial_tour";
+import "./call_back_tour";
+import "./recording_chatter_tour";
+import "./call_reports_tour";
+import "./setup_screen_tour";

@@ -50,10 +50,19 @@ declare module "@pbx/odoo_services" {
 
     export type NotificationType = "info" | "success" | "warning" | "danger";
 
+    export interface NotificationButton {
+        name: string;
+        primary?: boolean;
+        onClick: () => void;
+    }
+
     export interface NotificationOptions {
         title?: string;
         type?: NotificationType;
         sticky?: boolean;
+        /** 18 and later; 17 closes after its fixed delay. */
+        autocloseDelay?: number;
+        buttons?: NotificationButton[];
     }
 
     export interface NotificationService {

@@ -91,22 +91,23 @@ describe("the bridge command line, from source", () => {
         const first = startBridgeProcess(config);
         await ami.waitForLogin(1, 20_000);
         await ami.replay(loadTranscript("inbound_answered.txt"));
-        await waitFor(() => pending().length === 2, "two events on disk", 10_000);
+        await waitFor(() => pending().length === 3, "three events on disk", 10_000);
         process.kill(bridgePid(), "SIGKILL");
         expect(await first.exited).not.toBe(0);
 
         await odoo.start();
         const second = startBridgeProcess(config);
-        await waitFor(() => odoo!.received.length === 2 && pending().length === 0, "delivery after restart", 20_000);
+        await waitFor(() => odoo!.received.length === 3 && pending().length === 0, "delivery after restart", 20_000);
         expect(odoo.events.map((event) => [event.route, event.payload.callid])).toEqual([
             ["call_in", "1732100102.84"],
+            ["answer", "1732100102.84"],
             ["call_out", "1732100102.84"],
         ]);
-        expect(second.output()).toContain("2 event(s) still queued from a previous run: sending them first");
+        expect(second.output()).toContain("3 event(s) still queued from a previous run: sending them first");
         second.child.kill("SIGTERM");
         expect(await second.exited).toBe(0);
         expect(second.output()).toContain("stopped: 0 open call(s) saved, 0 event(s) queued for the next run");
-        expect(odoo.received).toHaveLength(2);
+        expect(odoo.received).toHaveLength(3);
     }, 60_000);
 
     test("a call open when the bridge was killed is closed after the restart, once Asterisk says it is gone", async () => {
@@ -119,15 +120,16 @@ describe("the bridge command line, from source", () => {
         const answered = blocks.findIndex((block) => field(block, "Event") === "DialEnd");
         await ami.replay(blocks.slice(0, answered + 1));
         // Delivered AND dropped from the queue: a kill in between would send call_in again.
-        await waitFor(() => odoo!.received.length === 1 && pending().length === 0, "call_in delivered", 10_000);
+        await waitFor(() => odoo!.received.length === 2 && pending().length === 0, "call_in and answer delivered", 10_000);
         const saved = () => readFileSync(join(dir, "queue", "calls.json"), "utf8");
         await waitFor(() => /"answeredAt":\d/.test(saved()), "the answer saved in calls.json", 10_000);
         process.kill(bridgePid(), "SIGKILL");
         await first.exited;
 
         const second = startBridgeProcess(config);
-        await waitFor(() => odoo!.received.length === 2, "call_out after restart", 20_000);
-        expect(odoo.events[1]).toMatchObject({ route: "call_out", payload: { callid: "1732100102.84", status: "ANSWERED", direction: "in" } });
+        await waitFor(() => odoo!.received.length === 3, "call_out after restart", 20_000);
+        expect(odoo.events.map((event) => event.route)).toEqual(["call_in", "answer", "call_out"]); // no answer twice
+        expect(odoo.events[2]).toMatchObject({ route: "call_out", payload: { callid: "1732100102.84", status: "ANSWERED", direction: "in" } });
         expect(second.output()).toContain("1 call(s) open before the restart");
     }, 60_000);
 });

@@ -1,7 +1,7 @@
 // Every capture from a real Asterisk (tests/fixtures/ami/real_*.txt: Asterisk 22.10.1, IAX2
 // phones and trunk, provenance in each file's header) replayed over TCP to a running bridge. The
 // expected events are read from the capture itself, not typed in: who rang first (DialBegin), who
-// talked last (DialEnd ANSWER), the talk of each leg (that answer to the answering channel's
+// talked, in turn and last (DialEnd ANSWER), the talk of each leg (that answer to the answering channel's
 // Hangup, rounded down as Asterisk does), the call's span from its Cdr times.
 import { readdirSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, test } from "vitest";
@@ -50,9 +50,14 @@ function readCapture(name: string) {
     const lastStatus = events.filter((event) => event.Event === "DialEnd").at(-1)?.DialStatus;
     const caller = outbound ? (phoneOf(first.Channel) as string) : null;
     const phone = outbound ? cdrs[0].Destination : first.CallerIDNum;
+    // Who talked, in turn: the answering phones (outbound: the caller, once the callee answers).
+    const talkers = outbound ? answers.slice(0, 1).map(() => caller as string) : answers.map((answer) => phoneOf(answer.DestChannel) as string);
     return {
         legs,
         cdrs,
+        answers: talkers
+            .filter((talker, index) => talker !== talkers[index - 1])
+            .map((extension) => ({ route: "answer", payload: { extension, callid: linkedid } })),
         start: { route: outbound ? "init" : "call_in", payload: { phone, extension: caller ?? phoneOf(rung.DestChannel), callid: linkedid } },
         end: {
             route: "call_out",
@@ -89,25 +94,25 @@ describe("real Asterisk captures to canonical events", () => {
         }
     });
 
-    test.each(CAPTURES)("%s gives one call_in / init and one call_out, as the capture shows", async (name) => {
-        const { start, end } = readCapture(name);
-        expect(await play(name)).toEqual([start, end]);
+    test.each(CAPTURES)("%s gives one call_in / init, an answer per phone that talked and one call_out, as the capture shows", async (name) => {
+        const { start, answers, end } = readCapture(name);
+        expect(await play(name)).toEqual([start, ...answers, end]);
     });
 
     test("a ring group answered by its 2nd member: call_in for the 1st rung, call_out for 102 with its talk", async () => {
         const capture = readCapture("real_ring_group_second_member.txt");
         const events = await play("real_ring_group_second_member.txt");
         const answered = capture.cdrs.find((cdr) => cdr.Disposition === "ANSWERED") as Fields;
-        expect(events.map((event) => event.payload.extension)).toEqual(["101", "102"]);
-        expect(events[1].payload).toMatchObject({ billsec: Number(answered.BillableSeconds), status: "ANSWERED" });
+        expect(events.map((event) => event.payload.extension)).toEqual(["101", "102", "102"]);
+        expect(events[2].payload).toMatchObject({ billsec: Number(answered.BillableSeconds), status: "ANSWERED" });
     });
 
     test("a queue answered by its 2nd member, whose Cdr of the 1st arrives mid-call, names 102", async () => {
         const capture = readCapture("real_queue_second_member.txt");
         const events = await play("real_queue_second_member.txt");
         const answered = capture.cdrs.filter((cdr) => cdr.Disposition === "ANSWERED").map((cdr) => Number(cdr.BillableSeconds));
-        expect(events.map((event) => event.route)).toEqual(["call_in", "call_out"]);
-        expect(events[1].payload).toMatchObject({ extension: "102", billsec: Math.max(...answered), status: "ANSWERED" });
+        expect(events.map((event) => event.route)).toEqual(["call_in", "answer", "call_out"]);
+        expect(events[2].payload).toMatchObject({ extension: "102", billsec: Math.max(...answered), status: "ANSWERED" });
     });
 
     test.each(["real_queue_second_member.txt", "real_inbound_answered.txt"])(
@@ -118,11 +123,14 @@ describe("real Asterisk captures to canonical events", () => {
             const firstCdr = blocks.findIndex((block) => parse(block).Event === "Cdr");
             await harness.ami.replay(blocks.slice(0, firstCdr + 1));
             await sleep(300); // five grace periods
-            expect(harness.odoo.events.map((event) => event.route)).toEqual([readCapture(name).start.route]);
+            const routes = harness.odoo.events.map((event) => event.route);
+            expect(routes[0]).toBe(readCapture(name).start.route);
+            expect(routes).not.toContain("call_out");
             await harness.ami.replay(blocks.slice(firstCdr + 1));
             const h = harness;
-            await waitFor(() => h.odoo.received.length === 2 && h.bridge.queue.size === 0, "call_out");
-            expect(h.odoo.events[1]).toEqual(readCapture(name).end);
+            await waitFor(() => h.odoo.received.some((each) => each.route === "call_out") && h.bridge.queue.size === 0, "call_out");
+            const { start, answers, end } = readCapture(name);
+            expect(h.odoo.events).toEqual([start, ...answers, end]);
         }
     );
 
@@ -131,8 +139,27 @@ describe("real Asterisk captures to canonical events", () => {
         const events = await play("real_blind_transfer.txt");
         const cdrTalk = capture.cdrs.reduce((sum, cdr) => sum + Number(cdr.BillableSeconds), 0);
         expect(capture.legs).toHaveLength(2);
-        expect(events[1].payload).toMatchObject({ extension: "102", billsec: Math.floor(capture.legs[0] + capture.legs[1]), duration: 14 });
-        expect(events[1].payload.billsec).toBeLessThan(cdrTalk); // the 2nd Cdr counts 102 ringing
+        const end = events.at(-1) as (typeof events)[number];
+        expect(end.payload).toMatchObject({ extension: "102", billsec: Math.floor(capture.legs[0] + capture.legs[1]), duration: 14 });
+        expect(end.payload.billsec).toBeLessThan(cdrTalk); // the 2nd Cdr counts 102 ringing
+    });
+
+    test("a blind transfer moves the call to 102 when 102 answers, before the caller or 102 hangs up", async () => {
+        harness = await startHarness();
+        const blocks = loadTranscript("real_blind_transfer.txt");
+        const answer102 = blocks.findIndex((block) => parse(block).Event === "DialEnd" && parse(block).DestChannel?.startsWith("IAX2/102-"));
+        const linkedid = parse(blocks[0]).Linkedid;
+        const callerHangup = blocks.findIndex((block) => parse(block).Event === "Hangup" && parse(block).Uniqueid === linkedid);
+        expect(answer102).toBeGreaterThan(0);
+        expect(callerHangup).toBeGreaterThan(answer102 + 1);
+        await harness.ami.replay(blocks.slice(0, answer102 + 1));
+        const h = harness;
+        await waitFor(() => h.odoo.received.length === 3 && h.bridge.queue.size === 0, "answer 102");
+        expect(h.odoo.events.map((event) => [event.route, event.payload.extension])).toEqual([
+            ["call_in", "101"],
+            ["answer", "101"],
+            ["answer", "102"],
+        ]);
     });
 
     test("click-to-dial talk counts from the callee's answer, not from the agent's", async () => {
@@ -140,7 +167,8 @@ describe("real Asterisk captures to canonical events", () => {
         const events = await play("real_click_to_dial.txt");
         const agentCdr = capture.cdrs.find((cdr) => cdr.Disposition === "ANSWERED") as Fields;
         expect(events[0]).toMatchObject({ route: "init", payload: { extension: "101" } });
-        expect(events[1].payload).toMatchObject({ billsec: Math.floor(capture.legs[0]), direction: "out" });
-        expect(events[1].payload.billsec).toBeLessThan(Number(agentCdr.BillableSeconds));
+        expect(events[1]).toMatchObject({ route: "answer", payload: { extension: "101" } });
+        expect(events[2].payload).toMatchObject({ billsec: Math.floor(capture.legs[0]), direction: "out" });
+        expect(events[2].payload.billsec).toBeLessThan(Number(agentCdr.BillableSeconds));
     });
 });

@@ -42,6 +42,7 @@ const LIVE_CHANNELS = [
 ];
 
 const CALL_IN = { route: "call_in", payload: { phone: "0989464344", extension: "101", callid: "1732100102.84" } };
+const ANSWER = { route: "answer", payload: { extension: "101", callid: "1732100102.84" } };
 const CALL_OUT_FROM_CDR = {
     route: "call_out",
     payload: {
@@ -56,14 +57,14 @@ describe("AMI disconnections", () => {
         const h = harness;
         const [before, after] = upTo("BridgeEnter", 2);
         await h.ami.replay(before);
-        await waitFor(() => h.odoo.received.length === 1, "call_in");
+        await waitFor(() => h.odoo.received.length === 2, "call_in and answer");
         h.ami.channels = LIVE_CHANNELS;
         h.ami.disconnect();
         await h.ami.waitForLogin(2);
         await waitFor(() => h.ami.actions.filter((action) => action.Action === "CoreShowChannels").length === 2, "a second CoreShowChannels");
         await h.ami.replay(after);
-        await waitFor(() => h.odoo.received.length === 2 && h.bridge.queue.size === 0, "call_out");
-        expect(h.odoo.events).toEqual([CALL_IN, CALL_OUT_FROM_CDR]);
+        await waitFor(() => h.odoo.received.length === 3 && h.bridge.queue.size === 0, "call_out");
+        expect(h.odoo.events).toEqual([CALL_IN, ANSWER, CALL_OUT_FROM_CDR]);
         expect(h.logs.some(({ level, line }) => level === "warn" && line.includes("ami: connection lost"))).toBe(true);
     });
 
@@ -75,8 +76,9 @@ describe("AMI disconnections", () => {
         await waitFor(() => h.bridge.tracker.snapshot().some((call) => call.answeredAt !== null), "the answer seen");
         h.ami.channels = [];
         h.ami.disconnect();
-        await waitFor(() => h.odoo.received.length === 2 && h.bridge.queue.size === 0, "call_out");
-        const { payload } = h.odoo.events[1];
+        await waitFor(() => h.odoo.received.length === 3 && h.bridge.queue.size === 0, "call_out");
+        expect(h.odoo.events.slice(0, 2)).toEqual([CALL_IN, ANSWER]);
+        const { payload } = h.odoo.events[2];
         expect(payload).toMatchObject({ phone: "0989464344", extension: "101", callid: "1732100102.84", calldate: "2024-11-20T10:55:02Z", status: "ANSWERED", direction: "in" });
         // Ends when the link was lost: 8 s after the start (the answer) plus the test's own delays.
         expect(payload.duration).toBeGreaterThanOrEqual(8);
@@ -104,11 +106,11 @@ describe("AMI disconnections", () => {
         h.ami.channels = LIVE_CHANNELS;
         h.ami.disconnect();
         await h.ami.waitForLogin(2);
-        await waitFor(() => h.odoo.received.length === 1, "call_in from the snapshot");
-        expect(h.odoo.events).toEqual([CALL_IN]);
+        await waitFor(() => h.odoo.received.length === 2, "call_in and answer from the snapshot");
+        expect(h.odoo.events).toEqual([CALL_IN, ANSWER]);
         await h.ami.replay(after);
-        await waitFor(() => h.odoo.received.length === 2 && h.bridge.queue.size === 0, "call_out");
-        expect(h.odoo.events).toEqual([CALL_IN, CALL_OUT_FROM_CDR]);
+        await waitFor(() => h.odoo.received.length === 3 && h.bridge.queue.size === 0, "call_out");
+        expect(h.odoo.events).toEqual([CALL_IN, ANSWER, CALL_OUT_FROM_CDR]);
     });
 
     test("the reconnection backs off exponentially while Asterisk is unreachable", async () => {

@@ -30,6 +30,20 @@ describe("saved calls", () => {
         expect(aligned[1]).toMatchObject({ announced: false, direction: null });
     });
 
+    test("a queued answer is neither a call's start nor sent again: the call knows who Odoo was told talks", () => {
+        dir = mkdtempSync(join(tmpdir(), "ami-saved-"));
+        queue = new DurableQueue(dir);
+        queue.enqueue({ route: "answer", payload: { extension: "101", callid: "talking.1" } });
+        queue.enqueue({ route: "answer", payload: { extension: "102", callid: "talking.1" } });
+        const saved = { ...newCall("talking.1", 1000), direction: "in" as const, phone: "0989464344", extension: "101" };
+        const [unsaved] = alignWithQueue([saved], queue);
+        expect(unsaved).toMatchObject({ announced: false, phone: "0989464344", extension: "101", reportedTalker: "102" });
+        queue.enqueue({ route: "call_in", payload: { phone: "0912345678", extension: "103", callid: "ringing.2" } });
+        queue.enqueue({ route: "answer", payload: { extension: "103", callid: "ringing.2" } });
+        const [, ringing] = alignWithQueue([saved, newCall("ringing.2", 2000)], queue);
+        expect(ringing).toMatchObject({ announced: true, direction: "in", phone: "0912345678", extension: "103", reportedTalker: "103" });
+    });
+
     test("saved calls round-trip, and an unreadable file is reported, not fatal", () => {
         dir = mkdtempSync(join(tmpdir(), "ami-saved-"));
         const lines: string[] = [];

@@ -82,9 +82,10 @@ describe("the single-file AMI bridge", () => {
         await Promise.race([ami.waitForLogin(1, 10_000), died]);
         await waitFor(() => ami!.actions.some((action) => action.Action === "CoreShowChannels"), "CoreShowChannels");
         await ami.replay(loadTranscript("inbound_answered.txt"));
-        await waitFor(() => odoo!.received.length === 2, "call_in and call_out", 10_000);
+        await waitFor(() => odoo!.received.length === 3, "call_in, answer and call_out", 10_000);
         expect(odoo.events.map((event) => [event.route, event.payload.callid, event.payload.phone])).toEqual([
             ["call_in", "1732100102.84", "0989464344"],
+            ["answer", "1732100102.84", undefined],
             ["call_out", "1732100102.84", "0989464344"],
         ]);
         expect(odoo.received[0].headers.authorization).toBe(`Bearer ${TOKEN}`);

@@ -33,12 +33,14 @@ interface Call {
     callid: string;
 }
 
-/** The two events a call gives: call_in / init, then call_out with `end`. */
+/** The events a call gives: call_in / init, answer when someone talked, then call_out with `end`. */
 function events(call: Call, end: Record<string, unknown>) {
     const { route, phone, extension, callid } = call;
+    const talker = call.answeredBy ?? extension;
     return [
         { route, payload: { phone, extension, callid } },
-        { route: "call_out", payload: { phone, extension: call.answeredBy ?? extension, callid, ...end } },
+        ...(end.status === "ANSWERED" ? [{ route: "answer", payload: { extension: talker, callid } }] : []),
+        { route: "call_out", payload: { phone, extension: talker, callid, ...end } },
     ];
 }
 
@@ -47,7 +49,7 @@ const INBOUND_ANSWERED = events(
     { calldate: "2024-11-20 17:55:02", duration: 65, billsec: 57, status: "ANSWERED", direction: "in" }
 );
 
-/** More flows: each transcript gives its call's two events (see `events`). */
+/** More flows: each transcript gives its call's events (see `events`). */
 const FLOWS: { title: string; transcript: string; call: Call; end: Record<string, unknown> }[] = [
     {
         title: "an unanswered call sent to voicemail is NO ANSWER: the voicemail Cdr does not count as an answer",
@@ -95,8 +97,9 @@ describe("AMI transcripts to canonical events", () => {
 
     test("without its Cdr the same call is timed from the event timestamps", async () => {
         const events = await play("inbound_answered.txt", { without: "Cdr" });
-        expect(events[1].payload).toEqual({
-            ...INBOUND_ANSWERED[1].payload,
+        expect(events.map((event) => event.route)).toEqual(["call_in", "answer", "call_out"]);
+        expect(events[2].payload).toEqual({
+            ...INBOUND_ANSWERED[2].payload,
             calldate: "2024-11-20T10:55:02Z",
             duration: 65,
             billsec: 57,
@@ -128,7 +131,7 @@ describe("AMI transcripts to canonical events", () => {
         await harness.ami.sendRaw("\r\n\r\n--END COMMAND--\r\n\r\n");
         await harness.ami.replay(blocks);
         const h = harness;
-        await waitFor(() => h.odoo.received.length === 2 && h.bridge.queue.size === 0, "two events");
+        await waitFor(() => h.odoo.received.length === 3 && h.bridge.queue.size === 0, "three events");
         expect(h.odoo.events).toEqual(INBOUND_ANSWERED);
     });
 
@@ -142,9 +145,9 @@ describe("AMI transcripts to canonical events", () => {
         }
         await harness.ami.replay(mixed);
         const h = harness;
-        await waitFor(() => h.odoo.received.length === 4 && h.bridge.queue.size === 0, "four events");
+        await waitFor(() => h.odoo.received.length === 6 && h.bridge.queue.size === 0, "six events");
         const byCall = (callid: string) => h.odoo.events.filter((event) => event.payload.callid === callid).map((event) => event.route);
-        expect(byCall("1732100102.84")).toEqual(["call_in", "call_out"]);
-        expect(byCall("1732101300.120")).toEqual(["init", "call_out"]);
+        expect(byCall("1732100102.84")).toEqual(["call_in", "answer", "call_out"]);
+        expect(byCall("1732101300.120")).toEqual(["init", "answer", "call_out"]);
     });
 });

@@ -69,6 +69,8 @@ describe("transfers", () => {
         ].forEach((message) => calls.handle(message));
         expect(await ended(emitted)).toEqual([
             { route: "init", payload: { phone: "0917005934", extension: "101", callid: "1.1" } },
+            { route: "answer", payload: { extension: "101", callid: "1.1" } },
+            { route: "answer", payload: { extension: "102", callid: "1.1" } },
             { route: "call_out", payload: expect.objectContaining({ extension: "102", billsec: 8 + 5, duration: 20, status: "ANSWERED" }) },
         ]);
     });
@@ -99,6 +101,8 @@ describe("transfers", () => {
         ].forEach((message) => calls.handle(message));
         expect(await ended(emitted)).toEqual([
             { route: "call_in", payload: { phone: "0919280154", extension: "101", callid: "2.1" } },
+            { route: "answer", payload: { extension: "101", callid: "2.1" } },
+            { route: "answer", payload: { extension: "102", callid: "2.1" } },
             { route: "call_out", payload: expect.objectContaining({ callid: "2.1", extension: "102", billsec: 11 + 7, duration: 19, status: "ANSWERED" }) },
         ]);
     });

@@ -78,13 +78,22 @@ describe("call popup", () => {
         expect(ui.text(card, ".o_pbx_callcenter_popup_number")).toBe("+84989464344");
         expect(ui.text(card, ".o_pbx_callcenter_popup_email")).toBe("brandon@example.com");
         expect(ui.text(card, ".o_pbx_callcenter_popup_opportunity_name")).toBe("Office Design Project");
-        expect(ui.text(card, ".o_pbx_callcenter_popup_amount")).toMatch(/^1.?000$/);
+        expect(ui.text(card, ".o_pbx_callcenter_popup_amount")).toBe("$\u00a01,000.00");
         expect(ui.text(card, ".o_pbx_callcenter_popup_last_calls li")).toMatch(/Ended · 1:05$/);
         expect(ui.text(card, ".o_pbx_callcenter_popup_state")).toBe("Ringing");
         expect(ui.text(card, ".o_pbx_callcenter_popup_extension")).toBe("Ext. 101");
         expect(card.querySelector(".o_pbx_callcenter_popup_open")).not.toBeNull();
         expect(card.querySelector(".o_pbx_callcenter_popup_create_partner")).toBeNull();
         expect(card.querySelector(".o_pbx_callcenter_popup_label")).toBeNull();
+    });
+
+    test("an opportunity shows its stage and the amount as the server formatted it", async () => {
+        const ui = await mountStack();
+        const opportunity = { id: 3, name: "Bureaux", stage: "Qualifié", expected_revenue: 12500, expected_revenue_formatted: "12\u202f500,00\u00a0€" };
+        await ui.notify(busCall({ opportunities: [opportunity] }));
+        const card = ui.card(12);
+        expect(ui.text(card, ".o_pbx_callcenter_popup_opportunities .o_pbx_callcenter_popup_muted")).toBe("Qualifié");
+        expect(ui.text(card, ".o_pbx_callcenter_popup_amount")).toBe("12\u202f500,00\u00a0€");
     });
 
     test("an unknown caller is labelled and offers create contact and create lead", async () => {
@@ -178,13 +187,70 @@ describe("call popup", () => {
         expect(ui.card(12).querySelector<HTMLTextAreaElement>(".o_pbx_callcenter_popup_notes")!.value).toBe("Called twice");
     });
 
-    test("block number blocks and closes the card", async () => {
+    test("block number first asks, saying what blocking does; cancel leaves the number alone", async () => {
         const ui = await mountStack();
         await ui.notify(KNOWN);
         await ui.click(ui.card(12), ".o_pbx_callcenter_popup_block");
+        const confirm = ui.card(12).querySelector(".o_pbx_callcenter_popup_block_confirm")!;
+        expect(confirm.getAttribute("role")).toBe("alertdialog");
+        expect(ui.text(confirm, ".o_pbx_callcenter_popup_block_question")).toBe("Block this number for the whole company?");
+        expect(ui.text(confirm, ".o_pbx_callcenter_popup_block_effect")).toMatch(/no popup.*every user.*SMS/);
+        expect(ui.card(12).querySelector<HTMLButtonElement>(".o_pbx_callcenter_popup_block")!.disabled).toBe(true);
+        expect(ui.services.calls).toEqual([]);
+        await ui.click(ui.card(12), ".o_pbx_callcenter_popup_block_cancel");
+        expect(ui.card(12).querySelector(".o_pbx_callcenter_popup_block_confirm")).toBeNull();
+        expect(ui.services.calls).toEqual([]);
+    });
+
+    test("confirmed block blocks, closes the card and offers an undo that brings it back", async () => {
+        const ui = await mountStack();
+        await ui.notify(KNOWN);
+        await ui.click(ui.card(12), ".o_pbx_callcenter_popup_block");
+        await ui.click(ui.card(12), ".o_pbx_callcenter_popup_block_confirm_yes");
         await nextRender();
         expect(ui.services.calls.map((call) => call.method)).toEqual(["pbx.call.action_block_number"]);
         expect(ui.cards()).toHaveLength(0);
+        ui.services.notifications[0].buttons![0].onClick();
+        await nextRender();
+        await nextRender();
+        expect(ui.services.calls.map((call) => call.method)).toEqual(["pbx.call.action_block_number", "pbx.call.action_unblock_number"]);
+        expect(ui.cards().map((card) => card.dataset.callId)).toEqual(["12"]);
+        expect(ui.card(12).querySelector(".o_pbx_callcenter_popup_block_confirm")).toBeNull();
+    });
+
+    test("below the top card, cards show as one line that opens on click; ringing calls on top", async () => {
+        const ui = await mountStack();
+        await ui.notify({ ...KNOWN, state: "answered" });
+        await ui.notify(unknownCall({ state: "missed" }));
+        await ui.notify(busCall({ call_id: 14, callid: "c14", caller: { ...KNOWN.caller!, name: "Lea Ring" } }));
+        expect(ui.cards().map((card) => card.dataset.callId)).toEqual(["14", "12", "13"]);
+        const collapsed = () => ui.cards().map((card) => card.classList.contains("o_pbx_callcenter_popup_collapsed"));
+        expect(collapsed()).toEqual([false, true, true]);
+        expect(ui.card(12).querySelector(".o_pbx_callcenter_popup_notes")).toBeNull();
+        expect(ui.text(ui.card(12), ".o_pbx_callcenter_popup_summary")).toBe("Brandon Freeman");
+        expect(ui.text(ui.card(12), ".o_pbx_callcenter_popup_state")).toBe("In progress");
+        await ui.click(ui.card(12), ".o_pbx_callcenter_popup_toggle");
+        expect(collapsed()).toEqual([false, false, true]);
+        expect(ui.card(12).querySelector(".o_pbx_callcenter_popup_notes")).not.toBeNull();
+        expect(ui.card(12).querySelector(".o_pbx_callcenter_popup_toggle")!.getAttribute("aria-expanded")).toBe("true");
+        await ui.click(ui.card(12), ".o_pbx_callcenter_popup_toggle");
+        expect(collapsed()).toEqual([false, true, true]);
+    });
+
+    test("a finished card is marked fading for as long as it has left, not while notes are unsaved", async () => {
+        const ui = await mountStack();
+        await ui.notify({ ...KNOWN, state: "ended" });
+        const card = () => ui.card(12);
+        expect(card().classList.contains("o_pbx_callcenter_popup_fading")).toBe(true);
+        expect(card().style.animationDuration).toBe("30000ms");
+        const notes = card().querySelector<HTMLTextAreaElement>(".o_pbx_callcenter_popup_notes")!;
+        notes.value = "unsaved";
+        notes.dispatchEvent(new Event("input", { bubbles: true }));
+        await nextRender();
+        expect(card().classList.contains("o_pbx_callcenter_popup_fading")).toBe(false);
+        expect(card().classList.contains("o_pbx_callcenter_popup_ended")).toBe(true);
+        await ui.notify({ ...KNOWN, call_id: 20, callid: "c20" });
+        expect(ui.card(20).classList.contains("o_pbx_callcenter_popup_fading")).toBe(false);
     });
 
     test("labels go through the translation function", async () => {

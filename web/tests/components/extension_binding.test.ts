@@ -227,6 +227,14 @@ describe("extension binding screen", () => {
         expect($$(root, "tr.o_pbx_callcenter_binding_user")).toHaveLength(0);
     });
 
+    test("the kind filter is hidden when every user listed is internal", async () => {
+        const users = DATA.users.filter((user) => user.kind === "internal");
+        server.answers.set("get_binding_data", { ...DATA, users });
+        const root = await mount();
+        expect($(root, ".o_pbx_callcenter_binding_kind")).toBeNull();
+        expect($$(root, "tr.o_pbx_callcenter_binding_user").map((row) => row.dataset.login)).toEqual(["admin", "ann"]);
+    });
+
     test("without any connection it says where to create one", async () => {
         const users = DATA.users.map((user) => ({ ...user, bindings: {} }));
         server.answers.set("get_binding_data", { connections: [], users, extensions: {} });

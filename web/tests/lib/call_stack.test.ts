@@ -2,11 +2,19 @@ import { describe, expect, test } from "vitest";
 import {
     dismissCall,
     editNotes,
+    expireCards,
+    FADE_AFTER_MS,
+    isCollapsed,
+    isFading,
     isFinal,
     MAX_CARDS,
+    nextExpiry,
     notesSaved,
     receiveCall,
+    restoreCard,
     setBusy,
+    setConfirmingBlock,
+    setPinned,
     stateRank,
     type CallStack,
 } from "../../src/lib/call_stack";
@@ -68,19 +76,93 @@ describe("call stack", () => {
         expect(stack).toEqual([]);
     });
 
-    test("too many cards drop the oldest finished call first, then the oldest", () => {
+    test("too many cards drop the oldest finished call, unsaved notes last, never a live call", () => {
         let stack: CallStack = [];
-        stack = receiveCall(stack, payload(1), 0);
-        stack = receiveCall(stack, payload(2, { state: "missed" }), 0);
-        for (let id = 3; id <= MAX_CARDS + 1; id++) {
-            stack = receiveCall(stack, payload(id), 0);
+        stack = receiveCall(stack, payload(1, { state: "ended" }), 0);
+        stack = editNotes(stack, 1, "keep me");
+        stack = receiveCall(stack, payload(2, { state: "missed" }), 1);
+        stack = receiveCall(stack, payload(3, { state: "ended" }), 2);
+        for (let id = 4; id <= MAX_CARDS + 1; id++) {
+            stack = receiveCall(stack, payload(id), id);
         }
         expect(stack).toHaveLength(MAX_CARDS);
         expect(ids(stack)).not.toContain(2);
-        expect(ids(stack)).toContain(1);
-        stack = receiveCall(stack, payload(99), 0);
+        stack = receiveCall(stack, payload(97), 97);
+        expect(ids(stack)).not.toContain(3);
+        stack = receiveCall(stack, payload(98), 98);
         expect(ids(stack)).not.toContain(1);
+        stack = receiveCall(stack, payload(99), 99);
+        expect(stack).toHaveLength(MAX_CARDS + 1);
+        expect(stack.every((card) => card.call.state === "ringing")).toBe(true);
         expect(stack[0].call.call_id).toBe(99);
+    });
+
+    test("ringing calls come first, then calls in progress, then finished ones, newest first", () => {
+        let stack: CallStack = [];
+        stack = receiveCall(stack, payload(1, { state: "ended" }), 1);
+        stack = receiveCall(stack, payload(2), 2);
+        stack = receiveCall(stack, payload(3, { state: "answered" }), 3);
+        stack = receiveCall(stack, payload(4), 4);
+        stack = receiveCall(stack, payload(5, { state: "missed" }), 5);
+        expect(ids(stack)).toEqual([4, 2, 3, 5, 1]);
+        stack = receiveCall(stack, payload(4, { state: "answered" }), 6);
+        expect(ids(stack)).toEqual([2, 4, 3, 5, 1]);
+    });
+
+    test("only the top card and the cards being worked on are shown in full", () => {
+        let stack: CallStack = [];
+        for (const id of [1, 2, 3, 4]) {
+            stack = receiveCall(stack, payload(id), id);
+        }
+        const collapsed = () => stack.map((_card, index) => isCollapsed(stack, index));
+        expect(collapsed()).toEqual([false, true, true, true]);
+        stack = setPinned(stack, 3, true);
+        stack = editNotes(stack, 2, "typing");
+        stack = setConfirmingBlock(stack, 1, true);
+        expect(ids(stack)).toEqual([4, 3, 2, 1]);
+        expect(collapsed()).toEqual([false, false, false, false]);
+        stack = setPinned(stack, 3, false);
+        expect(collapsed()).toEqual([false, true, false, false]);
+    });
+
+    test("a finished card fades after FADE_AFTER_MS, counted from its end or last touch", () => {
+        let stack = receiveCall([], payload(1), 0);
+        expect(nextExpiry(stack)).toBeNull();
+        stack = receiveCall(stack, payload(1, { state: "answered" }), 1_000);
+        expect(stack[0].idleSince).toBeNull();
+        stack = receiveCall(stack, payload(1, { state: "ended" }), 2_000);
+        expect(stack[0].idleSince).toBe(2_000);
+        stack = receiveCall(stack, payload(1, { state: "ended" }), 9_000);
+        expect(nextExpiry(stack)).toBe(2_000 + FADE_AFTER_MS);
+        expect(expireCards(stack, 2_000 + FADE_AFTER_MS - 1)).toBe(stack);
+        stack = setPinned(stack, 1, true, 10_000);
+        expect(nextExpiry(stack)).toBe(10_000 + FADE_AFTER_MS);
+        expect(expireCards(stack, 10_000 + FADE_AFTER_MS)).toEqual([]);
+    });
+
+    test("unsaved notes, a running action or an open block step keep a finished card", () => {
+        const ended = receiveCall([], payload(1, { state: "missed" }), 0);
+        const later = FADE_AFTER_MS * 10;
+        for (const kept of [editNotes(ended, 1, "draft", 0), setBusy(ended, 1, true), setConfirmingBlock(ended, 1, true, 0)]) {
+            expect(isFading(kept[0])).toBe(false);
+            expect(nextExpiry(kept)).toBeNull();
+            expect(expireCards(kept, later)).toBe(kept);
+        }
+        const saved = notesSaved(editNotes(ended, 1, "draft", 0), 1, "draft", 500);
+        expect(isFading(saved[0])).toBe(true);
+        expect(expireCards(saved, 500 + FADE_AFTER_MS - 1)).toHaveLength(1);
+        expect(expireCards(saved, 500 + FADE_AFTER_MS)).toEqual([]);
+        expect(expireCards(saved, 100, 100)).toHaveLength(1);
+    });
+
+    test("a card brought back by an undo is unblocked and in its place", () => {
+        let stack = receiveCall(receiveCall([], payload(1), 1), payload(2, { state: "answered" }), 2);
+        const card = setConfirmingBlock(stack, 1, true)[0];
+        stack = dismissCall(stack, 1);
+        stack = restoreCard(stack, card, 3);
+        expect(ids(stack)).toEqual([1, 2]);
+        expect(stack[0]).toMatchObject({ confirmingBlock: false, busy: false });
+        expect(stack[0].call.blocked).toBe(false);
     });
 
     test("dismiss removes one card", () => {

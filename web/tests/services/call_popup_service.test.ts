@@ -7,15 +7,26 @@ import {
     CallPopupModel,
     errorMessage,
 } from "../../src/services/call_popup_service";
-import { busCall, fakeServices, unknownCall } from "./fakes";
+import { FADE_AFTER_MS } from "../../src/lib/call_stack";
+import { busCall, fakeServices, RESTORE_METHOD, unknownCall } from "./fakes";
 
-function started() {
-    const services = fakeServices();
+function started(services = fakeServices()) {
     const model = callPopupService.start({ services } as unknown as OdooEnv, services);
     return { services, model };
 }
 
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+const CONTACT_FORM = {
+    type: "ir.actions.act_window",
+    res_model: "res.partner",
+    views: [[false, "form"]],
+    target: "current",
+    context: { default_phone: "+84989464344", pbx_popup_call_id: 13 },
+};
+
 afterEach(() => {
+    vi.useRealTimers();
     vi.restoreAllMocks();
 });
 
@@ -84,20 +95,35 @@ describe("call popup service", () => {
         expect(services.calls).toEqual([]);
     });
 
-    test("create contact calls the server on the call, then opens what it returns", async () => {
+    test("create contact asks the server for the new contact's form, then opens it", async () => {
         const { services, model } = started();
         model.receive(unknownCall());
-        services.answers.set("pbx.call.action_create_partner", {
-            type: "ir.actions.act_window",
-            res_model: "res.partner",
-            res_id: 99,
-            views: [[false, "form"]],
-        });
+        services.answers.set("pbx.call.action_create_partner", CONTACT_FORM);
         await model.create(13, "partner");
         expect(services.calls[0]).toEqual({ method: "pbx.call.action_create_partner", args: [[13]] });
         expect(services.calls[1].method).toBe("doAction");
-        expect(services.calls[1].args[0]).toMatchObject({ res_model: "res.partner", res_id: 99 });
+        expect(services.calls[1].args[0]).toEqual(CONTACT_FORM);
         expect(model.card(13)?.busy).toBe(false);
+    });
+
+    test("create saves the notes being typed first, so the new form gets them", async () => {
+        const { services, model } = started();
+        model.receive(unknownCall());
+        model.editNotes(13, "wants a quote");
+        services.answers.set("pbx.call.action_create_lead", { ...CONTACT_FORM, res_model: "crm.lead" });
+        await model.create(13, "lead");
+        expect(services.calls.map((c) => c.method)).toEqual(["pbx.call.write", "pbx.call.action_create_lead", "doAction"]);
+        expect(services.calls[0].args).toEqual([[13], { notes: "wants a quote" }]);
+        expect(model.card(13)?.notesDirty).toBe(false);
+    });
+
+    test("a create answer naming an existing record instead of a new form is refused", async () => {
+        const { services, model } = started();
+        model.receive(unknownCall());
+        services.answers.set("pbx.call.action_create_partner", { type: "ir.actions.act_window", res_model: "res.users", res_id: 2, context: {} });
+        await model.create(13, "partner");
+        expect(services.calls.map((c) => c.method)).toEqual(["pbx.call.action_create_partner"]);
+        expect(services.notifications[0].type).toBe("danger");
     });
 
     test("an unexpected server answer is reported, not opened", async () => {
@@ -127,6 +153,92 @@ describe("call popup service", () => {
         expect(services.calls).toEqual([{ method: "pbx.call.action_block_number", args: [[12]] }]);
         expect(model.state.cards).toEqual([]);
         expect(services.notifications[0]).toEqual({ message: "+84989464344 is blocked.", type: "success" });
+        expect(services.notifications[0].buttons?.map((b) => b.name)).toEqual(["Undo"]);
+    });
+
+    test("the block confirmation step opens and closes on the card", () => {
+        const { services, model } = started();
+        model.receive(busCall());
+        model.askBlock(12);
+        expect(model.card(12)?.confirmingBlock).toBe(true);
+        model.cancelBlock(12);
+        expect(model.card(12)?.confirmingBlock).toBe(false);
+        expect(services.calls).toEqual([]);
+    });
+
+    test("undo of a block unblocks the number and brings the card back", async () => {
+        const { services, model } = started();
+        model.receive(busCall({ notes: "kept" }));
+        model.askBlock(12);
+        await model.block(12);
+        services.notifications[0].buttons![0].onClick();
+        await flush();
+        expect(services.notifications[0].closed).toBe(true);
+        expect(services.calls.map((c) => c.method)).toEqual(["pbx.call.action_block_number", "pbx.call.action_unblock_number"]);
+        expect(services.calls[1].args).toEqual([[12]]);
+        expect(model.state.cards.map((card) => [card.call.call_id, card.call.blocked, card.confirmingBlock, card.notes])).toEqual([
+            [12, false, false, "kept"],
+        ]);
+        expect(services.notifications[1]).toEqual({ message: "+84989464344 is no longer blocked.", type: "info" });
+    });
+
+    test("a refused undo says why and brings nothing back", async () => {
+        const { services, model } = started();
+        model.receive(busCall());
+        await model.block(12);
+        services.failures.set("pbx.call.action_unblock_number", { data: { message: "Only the user who just blocked" } });
+        services.notifications[0].buttons![0].onClick();
+        await flush();
+        expect(model.state.cards).toEqual([]);
+        expect(services.notifications[1]).toEqual({ message: "Only the user who just blocked", type: "danger" });
+    });
+
+    test("at start the calls still in progress come back (after a reload)", async () => {
+        const services = fakeServices();
+        services.answers.set(RESTORE_METHOD, [busCall({ call_id: 1 }), busCall({ call_id: 2, state: "answered" })]);
+        const { model } = started(services);
+        await flush();
+        expect(services.restores).toEqual([{ method: RESTORE_METHOD, args: [] }]);
+        expect(model.state.cards.map((card) => card.call.call_id)).toEqual([1, 2]);
+    });
+
+    test("a bad answer or an error at start is logged, never thrown, and the bus still works", async () => {
+        const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+        const services = fakeServices();
+        services.answers.set(RESTORE_METHOD, [busCall({ call_id: 1 }), { call_id: "two" }]);
+        const { model } = started(services);
+        await flush();
+        expect(model.state.cards.map((card) => card.call.call_id)).toEqual([1]);
+        expect(model.state.ignored).toBe(1);
+        for (const answer of [false, { cards: [] }]) {
+            services.answers.set(RESTORE_METHOD, answer);
+            await new CallPopupModel(services).restore();
+        }
+        services.failures.set(RESTORE_METHOD, new Error("offline"));
+        const offline = started(services).model;
+        await flush();
+        expect(warn).toHaveBeenCalledTimes(4);
+        services.notify("pbx_callcenter/call", busCall({ call_id: 3 }));
+        expect(offline.state.cards.map((card) => card.call.call_id)).toEqual([3]);
+    });
+
+    test("finished cards fade out on their own, unless their notes are unsaved", async () => {
+        vi.useFakeTimers();
+        const { model } = started();
+        await vi.advanceTimersByTimeAsync(0);
+        model.receive(busCall({ call_id: 1, state: "missed" }));
+        model.receive(busCall({ call_id: 2, state: "ended" }));
+        model.receive(busCall({ call_id: 3 }));
+        model.editNotes(2, "call back tomorrow");
+        vi.advanceTimersByTime(FADE_AFTER_MS - 1);
+        expect(model.state.cards.map((card) => card.call.call_id)).toEqual([3, 2, 1]);
+        vi.advanceTimersByTime(1);
+        expect(model.state.cards.map((card) => card.call.call_id)).toEqual([3, 2]);
+        vi.advanceTimersByTime(FADE_AFTER_MS * 10);
+        expect(model.state.cards.map((card) => card.call.call_id)).toEqual([3, 2]);
+        model.receive(busCall({ call_id: 3, state: "ended" }));
+        vi.advanceTimersByTime(FADE_AFTER_MS);
+        expect(model.state.cards.map((card) => card.call.call_id)).toEqual([2]);
     });
 
     test("a server error becomes a notification with the server's message and the card stays", async () => {

@@ -1,5 +1,13 @@
 // Fake Odoo services at the popup's edge: they record calls and answer what a test tells them.
-import type { ActionService, BusCallback, BusService, NotificationService, OrmService } from "../../src/odoo/types";
+import type {
+    ActionService,
+    BusCallback,
+    BusService,
+    NotificationButton,
+    NotificationOptions,
+    NotificationService,
+    OrmService,
+} from "../../src/odoo/types";
 import { busCallSchema, type BusCall } from "../../src/schemas/bus_call";
 import { readFixture as loadFixture } from "../helpers/repo";
 
@@ -15,18 +23,34 @@ export function unknownCall(patch: Partial<BusCall> = {}): BusCall {
     return busCall({ call_id: 13, callid: "unknown-1", known: false, caller: null, opportunities: [], last_calls: [], ...patch });
 }
 
+/** A notification as shown; its buttons and whether it was closed are there but not compared. */
+export interface NotificationRecord {
+    message: string;
+    type?: string;
+    readonly buttons?: NotificationButton[];
+    readonly closed?: boolean;
+}
+
 export interface Recorded {
     method: string;
     args: unknown[];
 }
 
+/** The server method the popup service calls once at start (kept out of `calls`). */
+export const RESTORE_METHOD = "pbx.call.popup_calls_in_progress";
+
 export function fakeServices() {
     const calls: Recorded[] = [];
-    const notifications: { message: string; type?: string }[] = [];
+    const restores: Recorded[] = [];
+    const notifications: NotificationRecord[] = [];
     const listeners = new Map<string, BusCallback[]>();
     const answers = new Map<string, unknown>();
     const failures = new Map<string, unknown>();
     const respond = async (method: string, args: unknown[]) => {
+        if (method === RESTORE_METHOD && !failures.has(method)) {
+            restores.push({ method, args });
+            return answers.get(method) ?? [];
+        }
         calls.push({ method, args });
         if (failures.has(method)) {
             throw failures.get(method);
@@ -35,6 +59,7 @@ export function fakeServices() {
     };
     return {
         calls,
+        restores,
         notifications,
         answers,
         failures,
@@ -61,9 +86,15 @@ export function fakeServices() {
             doAction: (action: unknown, options?: unknown) => respond("doAction", [action, options]),
         } as ActionService,
         notification: {
-            add(message: string, options: { type?: string } = {}) {
-                notifications.push({ message, type: options.type });
-                return () => {};
+            add(message: string, options: NotificationOptions = {}) {
+                const record: NotificationRecord = { message, type: options.type };
+                if (options.buttons) {
+                    Object.defineProperty(record, "buttons", { value: options.buttons, enumerable: false });
+                }
+                notifications.push(record);
+                return () => {
+                    Object.defineProperty(record, "closed", { value: true, enumerable: false });
+                };
             },
         } as NotificationService,
     };

@@ -105,7 +105,7 @@ export async function startFakeOdoo(options: FakeOdooOptions): Promise<FakeOdoo>
         const duplicate = existing !== undefined && (route !== "call_out" || isFinal(existing.state));
         let call = existing;
         if (!call) {
-            const created = !event.phone.replace(/\D/g, "").endsWith(KNOWN_DIGITS);
+            const created = !(event.phone ?? "").replace(/\D/g, "").endsWith(KNOWN_DIGITS);
             const record = created
                 ? { model: "crm.lead" as const, id: ++lastId, name: `Automatic New Contact - ${event.phone}` }
                 : KNOWN;

@@ -1,5 +1,5 @@
 /** @odoo-module **/
-// GENERATED from web/src by scripts/build.mjs — do not edit. esbuild 0.28.2, sha256:47ecebe46fa4c5be9185e8f42220109a2fa05745af48aaedad588015e574b621
+// GENERATED from web/src by scripts/build.mjs — do not edit. esbuild 0.28.2, sha256:5f1a4db5ef145e25150e8cd4bde6e90d52bcb1d900596e346780c5ed0468ca29
 var __defProp = Object.defineProperty;
 var __export = (target, all) => {
   for (var name in all)
@@ -7,14 +7,7 @@ var __export = (target, all) => {
 };
 
 // web/src/components/call_popup_stack/call_popup_stack.ts
-import { Component as Component2, useState } from "@odoo/owl";
-
-// web/src/odoo/hooks.ts
-import { useService } from "@web/core/utils/hooks";
-import { patch } from "@web/core/utils/patch";
-
-// web/src/services/call_popup_service.ts
-import { reactive } from "@odoo/owl";
+import { Component as Component3, useState as useState2 } from "@odoo/owl";
 
 // node_modules/zod/v4/core/util.js
 function getEnumValues(entries) {
@@ -787,7 +780,9 @@ var $ZodNull = /* @__PURE__ */ $constructor("$ZodNull", (inst, def) => {
     }), payload2;
   };
 });
-var $ZodNever = /* @__PURE__ */ $constructor("$ZodNever", (inst, def) => {
+var $ZodUnknown = /* @__PURE__ */ $constructor("$ZodUnknown", (inst, def) => {
+  $ZodType.init(inst, def), inst._zod.parse = (payload2) => payload2;
+}), $ZodNever = /* @__PURE__ */ $constructor("$ZodNever", (inst, def) => {
   $ZodType.init(inst, def), inst._zod.parse = (payload2, _ctx) => (payload2.issues.push({
     expected: "never",
     code: "invalid_type",
@@ -1199,6 +1194,26 @@ var $ZodEnum = /* @__PURE__ */ $constructor("$ZodEnum", (inst, def) => {
     }), payload2;
   };
 });
+function handleOptionalResult(payload2, result) {
+  return payload2.value = result.issues.length ? void 0 : result.value, payload2;
+}
+var $ZodOptional = /* @__PURE__ */ $constructor("$ZodOptional", (inst, def) => {
+  $ZodType.init(inst, def), defineLazyInternal(inst, "optin", (zod) => zod.def.innerType._zod.optin === "defaulted" ? "defaulted" : "optional"), inst._zod.optout = "optional", defineLazyInternal(inst, "values", (zod) => {
+    let values = zod.def.innerType._zod.values;
+    return values ? /* @__PURE__ */ new Set([...values, void 0]) : void 0;
+  }), defineLazyInternal(inst, "pattern", (zod) => {
+    let pattern = zod.def.innerType._zod.pattern;
+    return pattern ? new RegExp(`^(${cleanRegex(pattern.source)})?$`) : void 0;
+  }), inst._zod.parse = (payload2, ctx) => {
+    if (payload2.value === void 0) {
+      if (def.innerType._zod.optin !== "defaulted")
+        return payload2;
+      let result = def.innerType._zod.run({ value: payload2.value, issues: [] }, ctx);
+      return result instanceof Promise ? result.then((result2) => handleOptionalResult(payload2, result2)) : handleOptionalResult(payload2, result);
+    }
+    return def.innerType._zod.run(payload2, ctx);
+  };
+});
 var $ZodNullable = /* @__PURE__ */ $constructor("$ZodNullable", (inst, def) => {
   $ZodType.init(inst, def), defineLazyInternal(inst, "optin", (zod) => zod.def.innerType._zod.optin), defineLazyInternal(inst, "optout", (zod) => zod.def.innerType._zod.optout), defineLazyInternal(inst, "pattern", (zod) => {
     let pattern = zod.def.innerType._zod.pattern;
@@ -1406,6 +1421,12 @@ function _null2(Class, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
+function _unknown(Class) {
+  return new Class({
+    type: "unknown"
+  });
+}
+// @__NO_SIDE_EFFECTS__
 function _never(Class, params) {
   return new Class({
     type: "never",
@@ -1577,6 +1598,13 @@ var ZodMiniNull = /* @__PURE__ */ $constructor("ZodMiniNull", (inst, def) => {
 function _null3(params) {
   return _null2(ZodMiniNull, params);
 }
+var ZodMiniUnknown = /* @__PURE__ */ $constructor("ZodMiniUnknown", (inst, def) => {
+  $ZodUnknown.init(inst, def), ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function unknown() {
+  return _unknown(ZodMiniUnknown);
+}
 var ZodMiniNever = /* @__PURE__ */ $constructor("ZodMiniNever", (inst, def) => {
   $ZodNever.init(inst, def), ZodMiniType.init(inst, def);
 });
@@ -1679,6 +1707,16 @@ function literal(value, params) {
     ...normalizeParams(params)
   });
 }
+var ZodMiniOptional = /* @__PURE__ */ $constructor("ZodMiniOptional", (inst, def) => {
+  $ZodOptional.init(inst, def), ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function optional(innerType) {
+  return new ZodMiniOptional({
+    type: "optional",
+    innerType
+  });
+}
 var ZodMiniNullable = /* @__PURE__ */ $constructor("ZodMiniNullable", (inst, def) => {
   $ZodNullable.init(inst, def), ZodMiniType.init(inst, def);
 });
@@ -1757,7 +1795,7 @@ var CALL_STATES = ["ringing", "dialing", "answered", "ended", "missed", "busy", 
 }, FINAL_RANK = 2, callerModelSchema = _enum(["res.partner", "crm.lead"]), recordIdSchema = int().check(_positive());
 
 // web/src/lib/call_stack.ts
-var MAX_CARDS = 5;
+var MAX_CARDS = 5, FADE_AFTER_MS = 3e4;
 function stateRank(state) {
   return STATE_RANK[state];
 }
@@ -1765,26 +1803,32 @@ function isFinal(state) {
   return STATE_RANK[state] === FINAL_RANK;
 }
 function merge2(card, call, now) {
-  let keepState = stateRank(call.state) < stateRank(card.call.state);
+  let next = stateRank(call.state) < stateRank(card.call.state) ? { ...call, state: card.call.state } : call;
   return {
     ...card,
-    call: keepState ? { ...call, state: card.call.state } : call,
+    call: next,
     updatedAt: now,
     // What the user is typing wins over the server's copy until it is saved.
-    notes: card.notesDirty ? card.notes : call.notes
+    notes: card.notesDirty ? card.notes : call.notes,
+    idleSince: isFinal(next.state) ? card.idleSince ?? now : null
   };
+}
+function order(stack) {
+  return stack.sort(
+    (a, b) => stateRank(a.call.state) - stateRank(b.call.state) || b.receivedAt - a.receivedAt || b.call.call_id - a.call.call_id
+  );
 }
 function trim(stack) {
   for (; stack.length > MAX_CARDS; ) {
-    let index = -1;
-    for (let i = stack.length - 1; i >= 0; i--)
-      if (isFinal(stack[i].call.state)) {
-        index = i;
-        break;
-      }
-    stack.splice(index === -1 ? stack.length - 1 : index, 1);
+    let finished = stack.filter((card) => isFinal(card.call.state)), victim = finished.filter((card) => !card.notesDirty).pop() ?? finished.pop();
+    if (!victim)
+      break;
+    stack.splice(stack.indexOf(victim), 1);
   }
   return stack;
+}
+function touch(card, now) {
+  return card.idleSince === null ? card : { ...card, idleSince: now };
 }
 function receiveCall(stack, call, now) {
   let index = stack.findIndex((card2) => card2.call.call_id === call.call_id);
@@ -1792,7 +1836,7 @@ function receiveCall(stack, call, now) {
     return index === -1 ? stack : dismissCall(stack, call.call_id);
   if (index !== -1) {
     let next = [...stack];
-    return next[index] = merge2(stack[index], call, now), next;
+    return next[index] = merge2(stack[index], call, now), order(next);
   }
   let card = {
     call,
@@ -1800,22 +1844,50 @@ function receiveCall(stack, call, now) {
     updatedAt: now,
     notes: call.notes,
     notesDirty: !1,
-    busy: !1
+    busy: !1,
+    idleSince: isFinal(call.state) ? now : null,
+    pinned: !1,
+    confirmingBlock: !1
   };
-  return trim([card, ...stack]);
+  return trim(order([card, ...stack]));
+}
+function restoreCard(stack, card, now) {
+  let back = { ...card, call: { ...card.call, blocked: !1 }, busy: !1, confirmingBlock: !1 };
+  return trim(order([touch(back, now), ...dismissCall(stack, card.call.call_id)]));
 }
 function dismissCall(stack, callId) {
   return stack.filter((card) => card.call.call_id !== callId);
 }
-function editNotes(stack, callId, notes) {
-  return update(stack, callId, (card) => ({ ...card, notes, notesDirty: notes !== card.call.notes }));
+function editNotes(stack, callId, notes, now = 0) {
+  return update(stack, callId, (card) => touch({ ...card, notes, notesDirty: notes !== card.call.notes }, now));
 }
-function notesSaved(stack, callId, notes) {
-  return update(stack, callId, (card) => ({
-    ...card,
-    call: { ...card.call, notes },
-    notesDirty: card.notes !== notes
-  }));
+function notesSaved(stack, callId, notes, now = 0) {
+  return update(
+    stack,
+    callId,
+    (card) => touch({ ...card, call: { ...card.call, notes }, notesDirty: card.notes !== notes }, now)
+  );
+}
+function setPinned(stack, callId, pinned, now = 0) {
+  return update(stack, callId, (card) => touch({ ...card, pinned }, now));
+}
+function setConfirmingBlock(stack, callId, confirming, now = 0) {
+  return update(stack, callId, (card) => touch({ ...card, confirmingBlock: confirming }, now));
+}
+function isCollapsed(stack, index) {
+  let card = stack[index];
+  return index > 0 && !card.pinned && !card.notesDirty && !card.confirmingBlock && !card.busy;
+}
+function isFading(card) {
+  return card.idleSince !== null && !card.notesDirty && !card.busy && !card.confirmingBlock;
+}
+function expireCards(stack, now, fadeAfter = FADE_AFTER_MS) {
+  let kept = stack.filter((card) => !isFading(card) || now - card.idleSince < fadeAfter);
+  return kept.length === stack.length ? stack : kept;
+}
+function nextExpiry(stack, fadeAfter = FADE_AFTER_MS) {
+  let times = stack.filter(isFading).map((card) => card.idleSince + fadeAfter);
+  return times.length ? Math.min(...times) : null;
 }
 function setBusy(stack, callId, busy) {
   return update(stack, callId, (card) => ({ ...card, busy }));
@@ -1830,6 +1902,13 @@ function update(stack, callId, change) {
   let next = [...stack];
   return next[index] = change(stack[index]), next;
 }
+
+// web/src/odoo/hooks.ts
+import { useService } from "@web/core/utils/hooks";
+import { patch } from "@web/core/utils/patch";
+
+// web/src/services/call_popup_service.ts
+import { reactive } from "@odoo/owl";
 
 // web/src/odoo/compat.ts
 import { session } from "@web/session";
@@ -1884,7 +1963,9 @@ var E164 = /^\+[1-9]\d{1,14}$/, busCallerSchema = object({
   id: recordIdSchema,
   name: string2(),
   stage: nullable(string2()),
-  expected_revenue: number2()
+  expected_revenue: number2(),
+  /** The amount as Odoo formats it for the recipient: their language, the company currency. */
+  expected_revenue_formatted: string2()
 }), busLastCallSchema = object({
   id: recordIdSchema,
   direction: callDirectionSchema,
@@ -1908,7 +1989,10 @@ var E164 = /^\+[1-9]\d{1,14}$/, busCallerSchema = object({
   opportunities: array(busOpportunitySchema),
   last_calls: array(busLastCallSchema),
   open_in_new_tab: boolean2(),
-  notes: string2()
+  notes: string2(),
+  /** The extension that has the call now, sent to a user it moved away from (a transfer, a
+   * ring group's other member answering); null or absent otherwise. */
+  transferred_to: optional(nullable(string2().check(_minLength(1))))
 }, busCallSchema = discriminatedUnion("known", [
   object({ ...payload, known: literal(!0), caller: busCallerSchema }),
   discriminatedUnion("auto_created", [
@@ -1921,15 +2005,32 @@ var E164 = /^\+[1-9]\d{1,14}$/, busCallerSchema = object({
 var CALL_NOTIFICATION = BUS_CALL_TYPE, CALL_POPUP_SERVICE = "pbx_callcenter.call_popup", CALL_MODEL = "pbx.call", recordActionSchema = object({
   type: literal("ir.actions.act_window"),
   res_model: _enum(["res.partner", "crm.lead"]),
-  res_id: int().check(_positive())
-}), CallPopupModel = class {
+  context: record(string2(), unknown())
+}), callsInProgressSchema = array(unknown()), UNDO_DELAY_MS = 1e4, CallPopupModel = class {
   state;
   stack = [];
   deps;
   now;
   openWindow;
+  /** How long a finished card stays once left alone (ms). */
+  fadeAfterMs;
+  fadeTimer;
   constructor(deps, options2 = {}) {
-    this.deps = deps, this.now = options2.now ?? (() => Date.now()), this.openWindow = options2.openWindow ?? ((url) => window.open(url, "_blank", "noopener")), this.state = reactive({ cards: this.stack, ignored: 0 });
+    this.deps = deps, this.now = options2.now ?? (() => Date.now()), this.openWindow = options2.openWindow ?? ((url) => window.open(url, "_blank", "noopener")), this.fadeAfterMs = options2.fadeAfterMs ?? FADE_AFTER_MS, this.state = reactive({ cards: this.stack, ignored: 0 });
+  }
+  /** Shows again the user's calls still in progress (after a reload). Never throws. */
+  async restore() {
+    try {
+      let result = await this.deps.orm.call(CALL_MODEL, "popup_calls_in_progress", []), parsed = callsInProgressSchema.safeParse(result);
+      if (!parsed.success) {
+        console.warn("pbx_callcenter: unexpected answer to popup_calls_in_progress", result);
+        return;
+      }
+      for (let payload2 of parsed.data)
+        this.receive(payload2);
+    } catch (error2) {
+      console.warn("pbx_callcenter: could not restore the calls in progress", error2);
+    }
   }
   // ---- bus ------------------------------------------------------------------------
   /** Handles one bus payload; returns whether it was accepted. Never throws. */
@@ -1950,7 +2051,19 @@ var CALL_NOTIFICATION = BUS_CALL_TYPE, CALL_POPUP_SERVICE = "pbx_callcenter.call
     this.commit(dismissCall(this.stack, callId));
   }
   editNotes(callId, notes) {
-    this.commit(editNotes(this.stack, callId, notes));
+    this.commit(editNotes(this.stack, callId, notes, this.now()));
+  }
+  /** Shows a one-line card in full, or folds it back. */
+  togglePinned(callId) {
+    let card = findCard(this.stack, callId);
+    card && this.commit(setPinned(this.stack, callId, !card.pinned, this.now()));
+  }
+  /** First click on *Block number*: the card asks for confirmation. */
+  askBlock(callId) {
+    this.commit(setConfirmingBlock(this.stack, callId, !0, this.now()));
+  }
+  cancelBlock(callId) {
+    this.commit(setConfirmingBlock(this.stack, callId, !1, this.now()));
   }
   /** Opens the caller's record: in this tab, or a new one when the connection says so. */
   async open(callId) {
@@ -1969,10 +2082,13 @@ var CALL_NOTIFICATION = BUS_CALL_TYPE, CALL_POPUP_SERVICE = "pbx_callcenter.call
       });
     }
   }
-  /** Creates a contact or lead for an unknown number, linked to the call, and opens it. */
+  /** Opens a new contact or lead form for an unknown number, with the number and the card's
+   * notes filled in (unsaved notes are saved on the call first); saving it links the call. */
   async create(callId, kind) {
     let method = kind === "partner" ? "action_create_partner" : "action_create_lead";
     await this.run(callId, async () => {
+      let card = findCard(this.stack, callId);
+      card?.notesDirty && (await this.deps.orm.write(CALL_MODEL, [callId], { notes: card.notes }), this.commit(notesSaved(this.stack, callId, card.notes, this.now())));
       let result = await this.deps.orm.call(CALL_MODEL, method, [[callId]]), action = recordActionSchema.safeParse(result);
       if (!action.success)
         throw new Error(_t("The server returned an unexpected answer."));
@@ -1985,25 +2101,60 @@ var CALL_NOTIFICATION = BUS_CALL_TYPE, CALL_POPUP_SERVICE = "pbx_callcenter.call
       return;
     let notes = card.notes;
     await this.run(callId, async () => {
-      await this.deps.orm.write(CALL_MODEL, [callId], { notes }), this.commit(notesSaved(this.stack, callId, notes)), this.deps.notification.add(_t("Notes saved."), { type: "success" });
+      await this.deps.orm.write(CALL_MODEL, [callId], { notes }), this.commit(notesSaved(this.stack, callId, notes, this.now())), this.deps.notification.add(_t("Notes saved."), { type: "success" });
     });
   }
-  /** Blacklists the number (no more popups or auto-created records for it) and closes the card. */
+  /** Confirmed *Block number*: blacklists the number for the whole company (no more popups,
+   * call logs or auto-created records for it; Odoo's SMS skip it too), closes the card and
+   * offers an Undo. */
   async block(callId) {
     let card = findCard(this.stack, callId);
     if (!card)
       return;
     let number3 = card.call.phone_e164 ?? card.call.phone;
     await this.run(callId, async () => {
-      await this.deps.orm.call(CALL_MODEL, "action_block_number", [[callId]]), this.commit(dismissCall(this.stack, callId)), this.deps.notification.add(_t("%s is blocked.", number3), { type: "success" });
+      await this.deps.orm.call(CALL_MODEL, "action_block_number", [[callId]]), this.commit(dismissCall(this.stack, callId));
+      let close = this.deps.notification.add(_t("%s is blocked.", number3), {
+        type: "success",
+        // 17's notification component refuses props it does not know.
+        ...odooMajorVersion() >= 18 ? { autocloseDelay: UNDO_DELAY_MS } : {},
+        buttons: [
+          {
+            name: _t("Undo"),
+            primary: !0,
+            onClick: () => {
+              close(), this.unblock(card);
+            }
+          }
+        ]
+      });
     });
+  }
+  /** Undo of a block: the number leaves the blacklist and the card comes back. */
+  async unblock(card) {
+    let callId = card.call.call_id, number3 = card.call.phone_e164 ?? card.call.phone;
+    try {
+      await this.deps.orm.call(CALL_MODEL, "action_unblock_number", [[callId]]);
+    } catch (error2) {
+      this.deps.notification.add(errorMessage(error2), { title: _t("Call popup"), type: "danger" });
+      return;
+    }
+    this.commit(restoreCard(this.stack, card, this.now())), this.deps.notification.add(_t("%s is no longer blocked.", number3), { type: "info" });
   }
   // ---- helpers ---------------------------------------------------------------------
   card(callId) {
     return findCard(this.stack, callId);
   }
   commit(stack) {
-    this.stack = stack, this.state.cards = stack;
+    this.stack = stack, this.state.cards = stack, this.scheduleFade();
+  }
+  /** Removes the finished cards whose time is up, then waits for the next one. */
+  scheduleFade() {
+    clearTimeout(this.fadeTimer), this.fadeTimer = void 0;
+    let next = nextExpiry(this.stack, this.fadeAfterMs);
+    next !== null && (this.fadeTimer = setTimeout(() => {
+      this.fadeTimer = void 0, this.commit(expireCards(this.stack, this.now(), this.fadeAfterMs));
+    }, Math.max(100, next - this.now())));
   }
   /** Runs a server action of a card: buttons disabled meanwhile, errors as a notification. */
   async run(callId, action) {
@@ -2027,7 +2178,7 @@ var callPopupService = {
   dependencies: ["bus_service", "orm", "action", "notification"],
   start(_env, { bus_service, orm, action, notification }) {
     let model = new CallPopupModel({ orm, action, notification });
-    return subscribe(bus_service, model), model;
+    return subscribe(bus_service, model), model.restore(), model;
   }
 };
 function subscribe(bus, model) {
@@ -2037,19 +2188,12 @@ function subscribe(bus, model) {
 }
 
 // web/src/components/call_popup/call_popup.ts
-import { Component } from "@odoo/owl";
+import { Component as Component2 } from "@odoo/owl";
 
 // web/src/lib/popup_format.ts
 function formatDuration(seconds) {
   let total = Math.max(0, Math.floor(seconds)), hours = Math.floor(total / 3600), minutes = Math.floor(total % 3600 / 60), secs = total % 60, ss = String(secs).padStart(2, "0");
   return hours ? `${hours}:${String(minutes).padStart(2, "0")}:${ss}` : `${minutes}:${ss}`;
-}
-function formatAmount(amount, locale) {
-  let whole = Number.isInteger(amount);
-  return new Intl.NumberFormat(locale, {
-    minimumFractionDigits: whole ? 0 : 2,
-    maximumFractionDigits: whole ? 0 : 2
-  }).format(amount);
 }
 function formatCallStart(iso, now, locale, timeZone) {
   let date3 = new Date(iso);
@@ -2065,6 +2209,125 @@ function initials(name) {
   let words = (name ?? "").split(/\s+/).filter((word) => /^\p{L}/u.test(word));
   return words.length ? (words.length === 1 ? [words[0]] : [words[0], words[words.length - 1]]).map((word) => Array.from(word)[0].toUpperCase()).join("") : "#";
 }
+
+// web/src/components/call_back/call_back.ts
+import { Component, useState } from "@odoo/owl";
+
+// web/src/schemas/dial_result.ts
+var dialStatusSchema = _enum(["ok", "ask", "link", "error"]), dialErrorCodeSchema = _enum([
+  "no_extension",
+  "disabled",
+  "not_configured",
+  "bad_number",
+  "bad_dial_code",
+  "unreachable",
+  "refused"
+]), DIALABLE = /^[0-9*#]+$/, LINK_SCHEMES = ["tel", "sip", "sips", "callto"], LINK_URL = new RegExp(
+  `^(?:${LINK_SCHEMES.map((scheme) => [...scheme].map((c) => `[${c}${c.toUpperCase()}]`).join("")).join("|")}):`
+), dialChoiceSchema = union([
+  strictObject({ label: literal(""), prefix: literal("") }),
+  strictObject({ label: string2().check(_minLength(1)), prefix: string2().check(_regex(DIALABLE)) })
+]), text = string2().check(_minLength(1)), noChoices = array(dialChoiceSchema).check(_maxLength(0)), base = {
+  code: _null3(),
+  message: string2(),
+  extension: nullable(text),
+  number: nullable(text),
+  url: _null3(),
+  choices: noChoices
+}, dialResultSchema = discriminatedUnion("status", [
+  /** The PBX accepted: it names the extension and the number dialled. */
+  strictObject({ status: literal("ok"), ...base, extension: text, number: text }),
+  /** Show the choices, then call again with the chosen label. */
+  strictObject({ status: literal("ask"), ...base, choices: array(dialChoiceSchema).check(_minLength(1)) }),
+  /** Follow the link (a softphone or IP phone app). */
+  strictObject({ status: literal("link"), ...base, url: string2().check(_regex(LINK_URL)) }),
+  strictObject({ status: literal("error"), ...base, code: dialErrorCodeSchema, message: text })
+]);
+
+// web/src/lib/dial_request.ts
+async function requestDial(orm, model, method, args, prefixLabel) {
+  let kwargs = prefixLabel === null ? {} : { prefix_label: prefixLabel }, answer;
+  try {
+    answer = await orm.call(model, method, args, kwargs);
+  } catch {
+    return { ok: !1, failure: "no_answer" };
+  }
+  let parsed = dialResultSchema.safeParse(answer);
+  return parsed.success ? { ok: !0, result: parsed.data } : (console.warn(`pbx_callcenter: unexpected ${model}.${method} result`, parsed.error.issues, answer), { ok: !1, failure: "unexpected" });
+}
+
+// web/src/components/call_back/call_back.ts
+var CALL_BACK_METHODS = {
+  "pbx.call": "action_call_back",
+  "mail.activity": "action_pbx_call_back"
+}, CALL_BACK_STATES = ["missed", "busy"], CallBack = class extends Component {
+  static template = "pbx_callcenter.CallBack";
+  static props = {
+    model: { type: String, validate: (model) => model in CALL_BACK_METHODS },
+    resId: { type: Number }
+  };
+  setup() {
+    this.state = useState({ busy: !1, choices: null });
+  }
+  get title() {
+    return _t("Call this number back from your PBX extension");
+  }
+  /** Odoo's services, read at click time: the popup's tests mount cards without them. */
+  get services() {
+    let services = this.env.services;
+    return { orm: services.orm, notification: services.notification };
+  }
+  async onClick(ev) {
+    ev.preventDefault(), ev.stopPropagation(), await this.callBack(null);
+  }
+  async onChoose(ev, choice) {
+    ev.stopPropagation(), this.state.choices = null, await this.callBack(choice.label);
+  }
+  /** Asks the server; `prefixLabel` answers an earlier *ask* ("" for no prefix). */
+  async callBack(prefixLabel) {
+    if (this.state.busy)
+      return;
+    this.state.busy = !0;
+    let { model, resId } = this.props, outcome = await requestDial(this.services.orm, model, CALL_BACK_METHODS[model], [[resId]], prefixLabel);
+    if (this.state.busy = !1, !outcome.ok) {
+      this.notifyError(
+        outcome.failure === "no_answer" ? _t("The call back could not be started: the server refused or did not answer.") : _t("The call back could not be started: unexpected answer from the server.")
+      );
+      return;
+    }
+    this.handle(outcome.result);
+  }
+  handle(result) {
+    switch (result.status) {
+      case "ok":
+        this.services.notification.add(result.message, { type: "success" });
+        return;
+      case "ask":
+        this.state.choices = result.choices;
+        return;
+      case "link":
+        result.url !== null && window.location.assign(result.url);
+        return;
+      case "error":
+        this.notifyError(result.message);
+        return;
+    }
+  }
+  notifyError(message) {
+    this.services.notification.add(message, { title: _t("Call back"), type: "danger" });
+  }
+}, CALL_BACK_WIDGET = "pbx_call_back", CallBackWidget = class extends Component {
+  static template = "pbx_callcenter.CallBackWidget";
+  static components = { CallBack };
+  static props = {
+    readonly: { type: Boolean, optional: !0 },
+    record: { type: Object }
+  };
+  get callId() {
+    let { record: record2 } = this.props;
+    return record2.data.direction === "in" && CALL_BACK_STATES.includes(String(record2.data.state)) && typeof record2.resId == "number" ? record2.resId : 0;
+  }
+}, callBackWidget = { component: CallBackWidget };
 
 // web/src/components/call_popup/call_popup.ts
 function stateLabel(state) {
@@ -2099,17 +2362,37 @@ var DIRECTION_ICONS = {
   in: "fa-arrow-down",
   out: "fa-arrow-up",
   internal: "fa-exchange"
-}, CallPopup = class extends Component {
+}, CallPopup = class extends Component2 {
   static template = "pbx_callcenter.CallPopup";
+  static components = { CallBack };
   static props = {
     card: Object,
-    model: Object
+    model: Object,
+    collapsed: { type: Boolean, optional: !0 }
   };
   get call() {
     return this.props.card.call;
   }
+  /** A missed incoming call offers the Call back button. */
+  get canCallBack() {
+    return this.call.direction === "in" && CALL_BACK_STATES.includes(this.call.state);
+  }
   get callerName() {
     return this.call.caller?.name || displayNumber(this.call);
+  }
+  get fading() {
+    return isFading(this.props.card);
+  }
+  get cardClass() {
+    let classes = [`o_pbx_callcenter_popup_${this.call.state}`];
+    return this.props.collapsed && classes.push("o_pbx_callcenter_popup_collapsed"), this.fading && classes.push("o_pbx_callcenter_popup_fading"), classes.join(" ");
+  }
+  /** The fade-out animation lasts as long as the card has left. */
+  get fadeStyle() {
+    return this.fading ? `animation-duration: ${this.props.model.fadeAfterMs}ms` : void 0;
+  }
+  get toggleLabel() {
+    return this.props.collapsed ? _t("Show this call") : _t("Fold this call");
   }
   get number() {
     return displayNumber(this.call);
@@ -2118,7 +2401,8 @@ var DIRECTION_ICONS = {
     return initials(this.call.caller?.name);
   }
   get stateLabel() {
-    return stateLabel(this.call.state);
+    let to = this.call.transferred_to;
+    return to ? _t("Transferred to ext. %s", to) : stateLabel(this.call.state);
   }
   get directionLabel() {
     return directionLabel(this.call.direction);
@@ -2136,7 +2420,7 @@ var DIRECTION_ICONS = {
     return `${formatCallStart(lastCall.start, /* @__PURE__ */ new Date(), this.locale)} · ${stateLabel(lastCall.state)} · ${formatDuration(lastCall.duration)}`;
   }
   opportunityAmount(opportunity) {
-    return formatAmount(opportunity.expected_revenue, this.locale);
+    return opportunity.expected_revenue_formatted;
   }
   // ---- handlers ----------------------------------------------------------------
   onNotesInput(ev) {
@@ -2157,20 +2441,32 @@ var DIRECTION_ICONS = {
   onSaveNotes() {
     return this.props.model.saveNotes(this.call.call_id);
   }
+  onToggle() {
+    this.props.model.togglePinned(this.call.call_id);
+  }
   onBlock() {
+    this.props.model.askBlock(this.call.call_id);
+  }
+  onConfirmBlock() {
     return this.props.model.block(this.call.call_id);
+  }
+  onCancelBlock() {
+    this.props.model.cancelBlock(this.call.call_id);
   }
 };
 
 // web/src/components/call_popup_stack/call_popup_stack.ts
-var CallPopupStack = class extends Component2 {
+var CallPopupStack = class extends Component3 {
   static template = "pbx_callcenter.CallPopupStack";
   static components = { CallPopup };
   static props = {};
   model;
   state;
   setup() {
-    this.model = useService(CALL_POPUP_SERVICE), this.state = useState(this.model.state);
+    this.model = useService(CALL_POPUP_SERVICE), this.state = useState2(this.model.state);
+  }
+  isCollapsed(index) {
+    return isCollapsed(this.state.cards, index);
   }
 };
 
@@ -2178,7 +2474,7 @@ var CallPopupStack = class extends Component2 {
 import { registry as registry2 } from "@web/core/registry";
 
 // web/src/components/extension_binding/extension_binding.ts
-import { Component as Component3, onWillStart, useState as useState2 } from "@odoo/owl";
+import { Component as Component4, onWillStart, useState as useState3 } from "@odoo/owl";
 
 // web/src/lib/extension_binding.ts
 function cellKey(userId, connectionId) {
@@ -2346,12 +2642,12 @@ var USER_KINDS = ["internal", "portal", "public"], userKindSchema = _enum(USER_K
 
 // web/src/components/extension_binding/extension_binding.ts
 var BINDING_MODEL = "pbx.extension.binding", EXTENSION_BINDING_ACTION = "pbx_callcenter.extension_binding", BindingResultError = class extends Error {
-}, ExtensionBinding = class extends Component3 {
+}, ExtensionBinding = class extends Component4 {
   static template = "pbx_callcenter.ExtensionBinding";
   // a client action receives action, actionId, className, updateActionState…
   static props = ["*"];
   setup() {
-    this.orm = useService("orm"), this.notification = useService("notification"), this.state = useState2({
+    this.orm = useService("orm"), this.notification = useService("notification"), this.state = useState3({
       data: null,
       selection: {},
       busy: !1,
@@ -2436,6 +2732,10 @@ var BINDING_MODEL = "pbx.extension.binding", EXTENSION_BINDING_ACTION = "pbx_cal
       case "public":
         return _t("Public");
     }
+  }
+  /** The kind filter is offered only when the server lists users of several kinds. */
+  get showKindFilter() {
+    return new Set((this.state.data?.users ?? []).map((user) => user.kind)).size > 1;
   }
   get kindFilters() {
     return [
@@ -2534,7 +2834,7 @@ var BINDING_MODEL = "pbx.extension.binding", EXTENSION_BINDING_ACTION = "pbx_cal
 registry2.category("actions").add(EXTENSION_BINDING_ACTION, ExtensionBinding);
 
 // web/src/components/recording_player/recording_player.ts
-import { Component as Component4 } from "@odoo/owl";
+import { Component as Component5 } from "@odoo/owl";
 
 // web/src/lib/recording.ts
 function playableRecordingUrl(value) {
@@ -2550,7 +2850,7 @@ function playableRecordingUrl(value) {
 }
 
 // web/src/components/recording_player/recording_player.ts
-var RECORDING_PLAYER_WIDGET = "pbx_recording_player", RecordingPlayer = class extends Component4 {
+var RECORDING_PLAYER_WIDGET = "pbx_recording_player", RecordingPlayer = class extends Component5 {
   static template = "pbx_callcenter.RecordingPlayer";
   static props = {
     id: { type: String, optional: !0 },
@@ -2573,67 +2873,105 @@ registry2.category("fields").add(RECORDING_PLAYER_WIDGET, recordingPlayerField);
 import { PhoneField } from "@web/views/fields/phone/phone_field";
 
 // web/src/components/click_to_dial/click_to_dial.ts
-import { Component as Component5, useExternalListener, useRef, useState as useState3 } from "@odoo/owl";
+import { Component as Component6, useEffect, useExternalListener, useRef, useState as useState4 } from "@odoo/owl";
 
-// web/src/schemas/dial_result.ts
-var dialStatusSchema = _enum(["ok", "ask", "link", "error"]), dialErrorCodeSchema = _enum([
-  "no_extension",
-  "disabled",
-  "not_configured",
-  "bad_number",
-  "bad_dial_code",
-  "unreachable",
-  "refused"
-]), DIALABLE = /^[0-9*#]+$/, LINK_SCHEMES = ["tel", "sip", "sips", "callto"], LINK_URL = new RegExp(
-  `^(?:${LINK_SCHEMES.map((scheme) => [...scheme].map((c) => `[${c}${c.toUpperCase()}]`).join("")).join("|")}):`
-), dialChoiceSchema = union([
-  strictObject({ label: literal(""), prefix: literal("") }),
-  strictObject({ label: string2().check(_minLength(1)), prefix: string2().check(_regex(DIALABLE)) })
-]), text = string2().check(_minLength(1)), noChoices = array(dialChoiceSchema).check(_maxLength(0)), base = {
-  code: _null3(),
-  message: string2(),
-  extension: nullable(text),
-  number: nullable(text),
-  url: _null3(),
-  choices: noChoices
-}, dialResultSchema = discriminatedUnion("status", [
-  /** The PBX accepted: it names the extension and the number dialled. */
-  strictObject({ status: literal("ok"), ...base, extension: text, number: text }),
-  /** Show the choices, then call again with the chosen label. */
-  strictObject({ status: literal("ask"), ...base, choices: array(dialChoiceSchema).check(_minLength(1)) }),
-  /** Follow the link (a softphone or IP phone app). */
-  strictObject({ status: literal("link"), ...base, url: string2().check(_regex(LINK_URL)) }),
-  strictObject({ status: literal("error"), ...base, code: dialErrorCodeSchema, message: text })
+// web/src/odoo/dial_session.ts
+import { session as session2 } from "@web/session";
+var sessionDialSchema = union([
+  literal(!1),
+  strictObject({ extension: string2().check(_minLength(1)) })
 ]);
+function dialExtension() {
+  let parsed = sessionDialSchema.safeParse(session2.pbx_callcenter_dial ?? !1);
+  return parsed.success ? parsed.data ? parsed.data.extension : null : (console.warn("pbx_callcenter: unexpected pbx_callcenter_dial in the session", parsed.error.issues), null);
+}
 
 // web/src/components/click_to_dial/click_to_dial.ts
-var DIAL_MODEL = "res.users", DIAL_METHOD = "pbx_dial", ClickToDial = class extends Component5 {
+var DIAL_MODEL = "res.users", DIAL_METHOD = "pbx_dial", PHONE_LINKS = "a.o_form_uri, a.o_phone_form_link", VIEWPORT_MARGIN = 4;
+function placeMenu(anchor2, menu, viewport, margin = VIEWPORT_MARGIN) {
+  let left = anchor2.left;
+  left + menu.width > viewport.width - margin && (left = anchor2.right - menu.width), left = Math.max(margin, Math.min(left, viewport.width - margin - menu.width));
+  let top = anchor2.bottom;
+  return top + menu.height > viewport.height - margin && anchor2.top - menu.height >= margin && (top = anchor2.top - menu.height), top = Math.max(margin, Math.min(top, viewport.height - margin - menu.height)), { top: Math.round(top), left: Math.round(left) };
+}
+function boxOf(element) {
+  let { top, bottom, left, right } = element.getBoundingClientRect();
+  return { top, bottom, left, right };
+}
+var ClickToDial = class extends Component6 {
   static template = "pbx_callcenter.ClickToDial";
   static props = { number: { type: String } };
   setup() {
-    this.orm = useService("orm"), this.notification = useService("notification"), this.state = useState3({ busy: !1, choices: null, chooserStyle: "" }), this.root = useRef("root"), useExternalListener(window, "mousedown", (ev) => this.onWindowMouseDown(ev)), useExternalListener(window, "keydown", (ev) => {
-      ev instanceof KeyboardEvent && ev.key === "Escape" && this.closeChooser();
-    });
+    this.orm = useService("orm"), this.notification = useService("notification"), this.extension = dialExtension(), this.anchor = null, this.state = useState4({ busy: !1, open: !1, choices: null }), this.root = useRef("root"), this.menu = useRef("menu"), useExternalListener(window, "mousedown", (ev) => this.onWindowMouseDown(ev)), useExternalListener(window, "keydown", (ev) => {
+      ev instanceof KeyboardEvent && ev.key === "Escape" && this.closeMenu();
+    }), useEffect(
+      () => {
+        let box = this.root.el?.closest(".o_phone_content");
+        if (!box)
+          return;
+        for (let link of box.querySelectorAll(PHONE_LINKS))
+          link.title = this.pbxTitle;
+        let listener = (ev) => this.onPhoneLinkClick(ev);
+        return box.addEventListener("click", listener), () => box.removeEventListener("click", listener);
+      },
+      () => []
+    ), useEffect(
+      () => this.placeMenu(),
+      () => [this.state.open, this.state.choices]
+    );
   }
-  get title() {
-    return _t("Call %s from your PBX extension", this.props.number);
+  /** What a click on the number does, for its tooltip and the menu. */
+  get pbxTitle() {
+    return _t("Call through the PBX (ext. %s)", this.extension ?? "");
+  }
+  get moreTitle() {
+    return _t("Ways to call %s", this.props.number);
+  }
+  /** The device's own link, as Odoo's phone field writes it. */
+  get deviceHref() {
+    return "tel:" + this.props.number.replace(/\s+/g, "");
   }
   // -------------------------------------------------------------------------
   // Handlers
   // -------------------------------------------------------------------------
-  async onClick(ev) {
+  /** A click on the number or on *Call* dials through the PBX instead of the device. */
+  onPhoneLinkClick(ev) {
+    let link = ev.target instanceof Element ? ev.target.closest(PHONE_LINKS) : null;
+    if (!link || this.root.el?.contains(link))
+      return;
     ev.preventDefault(), ev.stopPropagation();
-    let rect = (ev.currentTarget instanceof HTMLElement ? ev.currentTarget : null)?.getBoundingClientRect();
-    this.state.chooserStyle = rect ? `top: ${Math.round(rect.bottom)}px; left: ${Math.round(rect.left)}px;` : "", await this.dial(null);
+    let box = boxOf(link);
+    this.anchor = box.right > box.left || !this.root.el ? box : boxOf(this.root.el), this.dial(null);
+  }
+  onMoreClick(ev) {
+    if (ev.preventDefault(), ev.stopPropagation(), this.state.open) {
+      this.closeMenu();
+      return;
+    }
+    this.anchor = ev.currentTarget instanceof Element ? boxOf(ev.currentTarget) : null, this.state.choices = null, this.state.open = !0;
+  }
+  async onCallThroughPbx() {
+    this.closeMenu(), await this.dial(null);
   }
   async onChoose(choice) {
-    this.closeChooser(), await this.dial(choice.label);
+    this.closeMenu(), await this.dial(choice.label);
   }
-  closeChooser() {
-    this.state.choices = null;
+  closeMenu() {
+    this.state.open = !1, this.state.choices = null;
   }
   onWindowMouseDown(ev) {
-    this.state.choices && !(ev.target instanceof Node && this.root.el?.contains(ev.target)) && this.closeChooser();
+    this.state.open && !(ev.target instanceof Node && this.root.el?.contains(ev.target)) && this.closeMenu();
+  }
+  /** Puts the open menu next to its anchor, inside the viewport (it is `position: fixed`). */
+  placeMenu() {
+    let menu = this.menu.el;
+    if (!menu || !this.anchor)
+      return;
+    let viewport = {
+      width: Math.min(window.innerWidth, document.documentElement.clientWidth || window.innerWidth),
+      height: Math.min(window.innerHeight, document.documentElement.clientHeight || window.innerHeight)
+    }, { top, left } = placeMenu(this.anchor, { width: menu.offsetWidth, height: menu.offsetHeight }, viewport);
+    menu.style.top = `${top}px`, menu.style.left = `${left}px`;
   }
   // -------------------------------------------------------------------------
   // Dialling
@@ -2643,22 +2981,14 @@ var DIAL_MODEL = "res.users", DIAL_METHOD = "pbx_dial", ClickToDial = class exte
     if (this.state.busy)
       return;
     this.state.busy = !0;
-    let answer;
-    try {
-      let kwargs = prefixLabel === null ? {} : { prefix_label: prefixLabel };
-      answer = await this.orm.call(DIAL_MODEL, DIAL_METHOD, [this.props.number], kwargs);
-    } catch {
-      this.notifyError(_t("The call could not be started: the server did not answer."));
-      return;
-    } finally {
-      this.state.busy = !1;
-    }
-    let parsed = dialResultSchema.safeParse(answer);
-    if (!parsed.success) {
-      console.warn("pbx_callcenter: unexpected pbx_dial result", parsed.error.issues, answer), this.notifyError(_t("The call could not be started: unexpected answer from the server."));
+    let outcome = await requestDial(this.orm, DIAL_MODEL, DIAL_METHOD, [this.props.number], prefixLabel);
+    if (this.state.busy = !1, !outcome.ok) {
+      this.notifyError(
+        outcome.failure === "no_answer" ? _t("The call could not be started: the server did not answer.") : _t("The call could not be started: unexpected answer from the server.")
+      );
       return;
     }
-    this.handle(parsed.data);
+    this.handle(outcome.result);
   }
   handle(result) {
     switch (result.status) {
@@ -2666,7 +2996,7 @@ var DIAL_MODEL = "res.users", DIAL_METHOD = "pbx_dial", ClickToDial = class exte
         this.notification.add(result.message, { type: "success" });
         return;
       case "ask":
-        this.state.choices = result.choices;
+        this.state.choices = result.choices, this.state.open = !0;
         return;
       case "link":
         result.url !== null && this.followLink(result.url);
@@ -2687,6 +3017,74 @@ var DIAL_MODEL = "res.users", DIAL_METHOD = "pbx_dial", ClickToDial = class exte
 
 // web/src/components/click_to_dial/register.ts
 patch(PhoneField, { components: { ...PhoneField.components, ClickToDial } });
+
+// web/src/odoo/mail.ts
+import { Activity } from "@mail/core/web/activity";
+import { Message } from "@mail/core/common/message";
+
+// web/src/components/call_back/register.ts
+registry2.category("view_widgets").add(CALL_BACK_WIDGET, callBackWidget);
+patch(Activity, { components: { ...Activity.components, CallBack } });
+patch(Activity.prototype, {
+  /** The id of a missed call's call-back activity (the key comes with it), else 0. */
+  get pbxCallBackId() {
+    let props = this.props, activity = props.activity ?? props.data;
+    return activity?.pbx_callback_key && typeof activity.id == "number" ? activity.id : 0;
+  }
+});
+
+// web/src/components/chatter_recording/chatter_recording.ts
+var CHATTER_RECORDING_LINK = "o_pbx_callcenter_chatter_recording", CHATTER_RECORDING_PLAYER = "o_pbx_callcenter_chatter_player";
+function addRecordingPlayers(body) {
+  if (!body)
+    return 0;
+  let added = 0;
+  for (let link of body.querySelectorAll(`a.${CHATTER_RECORDING_LINK}`)) {
+    let url = playableRecordingUrl(link.getAttribute("href"));
+    if (!url || link.nextElementSibling?.classList.contains(CHATTER_RECORDING_PLAYER))
+      continue;
+    let audio = link.ownerDocument.createElement("audio");
+    audio.className = `${CHATTER_RECORDING_PLAYER} d-block w-100 mt-1`, audio.controls = !0, audio.preload = "none", audio.src = url, audio.textContent = _t("Your browser cannot play this recording."), link.after(audio), added += 1;
+  }
+  return added;
+}
+
+// web/src/components/chatter_recording/register.ts
+patch(Message.prototype, {
+  prepareMessageBody(bodyEl) {
+    super.prepareMessageBody(bodyEl), addRecordingPlayers(bodyEl);
+  }
+});
+
+// web/src/lib/duration.ts
+function formatSeconds(value) {
+  if (typeof value != "number" || !Number.isFinite(value))
+    return "";
+  let total = Math.round(Math.abs(value)), hours = Math.floor(total / 3600), minutes = String(Math.floor(total % 3600 / 60)).padStart(2, "0"), seconds = String(total % 60).padStart(2, "0");
+  return `${value < 0 && total ? "-" : ""}${hours}:${minutes}:${seconds}`;
+}
+
+// web/src/components/duration_field/duration_field.ts
+import { Component as Component7 } from "@odoo/owl";
+var DURATION_WIDGET = "pbx_duration", DurationField = class extends Component7 {
+  static template = "pbx_callcenter.DurationField";
+  static props = {
+    id: { type: String, optional: !0 },
+    name: { type: String },
+    readonly: { type: Boolean, optional: !0 },
+    record: { type: Object }
+  };
+  get text() {
+    return formatSeconds(this.props.record.data[this.props.name]);
+  }
+}, durationField = {
+  component: DurationField,
+  supportedTypes: ["integer", "float"]
+};
+
+// web/src/components/duration_field/register.ts
+registry2.category("fields").add(DURATION_WIDGET, durationField);
+registry2.category("formatters").add(DURATION_WIDGET, formatSeconds);
 
 // web/src/main.ts
 registry2.category("services").add(CALL_POPUP_SERVICE, callPopupService);

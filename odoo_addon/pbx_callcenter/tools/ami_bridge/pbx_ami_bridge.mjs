@@ -3,7 +3,7 @@
 // and zod bundled in) by scripts/build.mjs — do not edit; rebuild with `npm ci && npm run build`.
 // The Asterisk AMI bridge: needs Node.js 20 or later and nothing else.
 //   node pbx_ami_bridge.mjs --config /etc/pbx-ami-bridge.json
-// esbuild 0.28.2, sha256:5f29f7db738e59acfce148447b000ce8b7f60770fbd6cfc0c6f36ed9d4d957cd
+// esbuild 0.28.2, sha256:1b78b8c3c3ec08abcbeaf8636847b125f41de0bb00d5af77ce690cd8e1759eb9
 var __defProp = Object.defineProperty;
 var __export = (target, all) => {
   for (var name in all)
@@ -325,6 +325,7 @@ function newCall(linkedid, startedAt) {
     recording: null,
     cdrs: [],
     announced: !1,
+    reportedTalker: null,
     skipped: null,
     endedUnseen: !1
   };
@@ -9710,7 +9711,7 @@ var callOutPayloadSchema = external_exports.looseObject({
   message: "must not exceed duration",
   // Compare only two valid values, as the Python parser does.
   when: ({ issues }) => !issues.some((issue2) => ["billsec", "duration"].includes(String(issue2.path?.[0])))
-});
+}), answerPayloadSchema = external_exports.looseObject({ extension, callid, phone: optional2(phone), direction: optional2(direction) });
 
 // web/src/bridge/call_outcome.ts
 var DIAL_STATUS_ORDER = [
@@ -9768,6 +9769,10 @@ function issuesText(issues) {
 function buildStart(call) {
   let route = call.direction === "out" ? "init" : "call_in", payload = { phone: call.phone ?? "", extension: call.extension ?? "", callid: call.linkedid }, parsed = callInPayloadSchema.safeParse(payload);
   return parsed.success ? { ok: !0, event: { route, payload }, warnings: [] } : { ok: !1, reason: issuesText(parsed.error.issues) };
+}
+function buildAnswer(call, extension2) {
+  let payload = { extension: extension2, callid: call.linkedid }, parsed = answerPayloadSchema.safeParse(payload);
+  return parsed.success ? { ok: !0, event: { route: "answer", payload }, warnings: [] } : { ok: !1, reason: issuesText(parsed.error.issues) };
 }
 function recordingPath(filename, prefix) {
   return prefix && filename.startsWith(prefix) ? filename.slice(prefix.length) : filename;
@@ -9896,6 +9901,7 @@ var CallTracker = class {
       default:
         break;
     }
+    this.reportTalkers();
   }
   /** The call of a channel event, created on first sight unless it already ended. */
   callOf(message2, at, create = !0) {
@@ -10028,6 +10034,20 @@ var CallTracker = class {
     }
     this.options.logger.info(`call ${call.linkedid}: ${built.event.route} ${call.phone} ext ${call.extension}`), call.announced = !0, this.options.emit(built.event);
   }
+  /** Queues an answer for each open call now talked on by an extension Odoo was not told of. */
+  reportTalkers() {
+    for (let call of this.calls.values()) {
+      let talker = call.answeredBy ?? (call.answeredAt !== null ? call.extension : null);
+      if (!talker || talker === call.reportedTalker || !call.announced || call.skipped || call.endedAt !== null)
+        continue;
+      let built = buildAnswer(call, talker);
+      if (!built.ok) {
+        this.options.logger.warn(`call ${call.linkedid}: no answer for ${talker}: ${built.reason}`), call.reportedTalker = talker;
+        continue;
+      }
+      this.options.logger.info(`call ${call.linkedid}: answer ext ${talker}`), call.reportedTalker = talker, this.options.emit(built.event);
+    }
+  }
   stopTalk(call, at) {
     call.talkSince !== null && (call.talkMs += Math.max(0, at - call.talkSince), call.talkSince = null);
   }
@@ -10078,7 +10098,7 @@ var CallTracker = class {
         this.track(call, item, "", now - hms(item.Duration) * 1e3);
       this.adopt(call, group);
     }
-    (ended || adopted) && this.options.logger.info(
+    this.reportTalkers(), (ended || adopted) && this.options.logger.info(
       `after (re)connection: ${ended} call(s) ended while disconnected, ${adopted} running call(s) found, ${this.calls.size} open`
     ), this.options.changed?.();
   }
@@ -10368,7 +10388,9 @@ function loadCalls(dir, logger2) {
 function alignWithQueue(calls, queue) {
   let queued = queue.pendingEvents(), ended = new Set(queued.filter((event) => event.route === "call_out").map((event) => event.payload.callid));
   return calls.filter((call) => !ended.has(call.linkedid)).map((call) => {
-    let start = queued.find((event) => event.route !== "call_out" && event.payload.callid === call.linkedid);
+    let mine = queued.filter((event) => event.payload.callid === call.linkedid), answer = mine.filter((event) => event.route === "answer").at(-1);
+    answer && (call = { ...call, reportedTalker: String(answer.payload.extension) });
+    let start = mine.find((event) => event.route === "call_in" || event.route === "init");
     return !start || call.announced ? call : {
       ...call,
       announced: !0,

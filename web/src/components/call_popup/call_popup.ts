@@ -1,10 +1,9 @@
 // One call card of the incoming-call popup: who is calling (or that nobody knows the number),
 // their open opportunities and last calls, notes, and the card's actions.
 import { Component } from "@odoo/owl";
-import type { CallCard } from "../../lib/call_stack";
+import { isFading, type CallCard } from "../../lib/call_stack";
 import {
     displayNumber,
-    formatAmount,
     formatCallStart,
     formatDuration,
     initials,
@@ -13,6 +12,7 @@ import { _t } from "../../odoo/l10n";
 import type { BusLastCall, BusOpportunity } from "../../schemas/bus_call";
 import type { CallDirection, CallState } from "../../schemas/call";
 import type { CallPopupModel } from "../../services/call_popup_service";
+import { CALL_BACK_STATES, CallBack } from "../call_back/call_back";
 
 // -----------------------------------------------------------------------------
 // Labels (translated when rendered)
@@ -61,21 +61,54 @@ const DIRECTION_ICONS: Readonly<Record<CallDirection, string>> = {
 export interface CallPopupProps {
     card: CallCard;
     model: CallPopupModel;
+    /** Shown as one line (header only). */
+    collapsed?: boolean;
 }
 
 export class CallPopup extends Component<CallPopupProps> {
     static template = "pbx_callcenter.CallPopup";
+    static components = { CallBack };
     static props = {
         card: Object,
         model: Object,
+        collapsed: { type: Boolean, optional: true },
     };
 
     get call() {
         return this.props.card.call;
     }
 
+    /** A missed incoming call offers the Call back button. */
+    get canCallBack(): boolean {
+        return this.call.direction === "in" && CALL_BACK_STATES.includes(this.call.state);
+    }
+
     get callerName(): string {
         return this.call.caller?.name || displayNumber(this.call);
+    }
+
+    get fading(): boolean {
+        return isFading(this.props.card);
+    }
+
+    get cardClass(): string {
+        const classes = [`o_pbx_callcenter_popup_${this.call.state}`];
+        if (this.props.collapsed) {
+            classes.push("o_pbx_callcenter_popup_collapsed");
+        }
+        if (this.fading) {
+            classes.push("o_pbx_callcenter_popup_fading");
+        }
+        return classes.join(" ");
+    }
+
+    /** The fade-out animation lasts as long as the card has left. */
+    get fadeStyle(): string | undefined {
+        return this.fading ? `animation-duration: ${this.props.model.fadeAfterMs}ms` : undefined;
+    }
+
+    get toggleLabel(): string {
+        return this.props.collapsed ? _t("Show this call") : _t("Fold this call");
     }
 
     get number(): string {
@@ -87,7 +120,8 @@ export class CallPopup extends Component<CallPopupProps> {
     }
 
     get stateLabel(): string {
-        return stateLabel(this.call.state);
+        const to = this.call.transferred_to;
+        return to ? _t("Transferred to ext. %s", to) : stateLabel(this.call.state);
     }
 
     get directionLabel(): string {
@@ -112,7 +146,7 @@ export class CallPopup extends Component<CallPopupProps> {
     }
 
     opportunityAmount(opportunity: BusOpportunity): string {
-        return formatAmount(opportunity.expected_revenue, this.locale);
+        return opportunity.expected_revenue_formatted;
     }
 
     // ---- handlers ----------------------------------------------------------------
@@ -141,7 +175,19 @@ export class CallPopup extends Component<CallPopupProps> {
         return this.props.model.saveNotes(this.call.call_id);
     }
 
-    onBlock(): Promise<void> {
+    onToggle(): void {
+        this.props.model.togglePinned(this.call.call_id);
+    }
+
+    onBlock(): void {
+        this.props.model.askBlock(this.call.call_id);
+    }
+
+    onConfirmBlock(): Promise<void> {
         return this.props.model.block(this.call.call_id);
+    }
+
+    onCancelBlock(): void {
+        this.props.model.cancelBlock(this.call.call_id);
     }
 }

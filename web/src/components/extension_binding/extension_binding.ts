@@ -181,6 +181,11 @@ export class ExtensionBinding extends Component {
         }
     }
 
+    /** The kind filter is offered only when the server lists users of several kinds. */
+    get showKindFilter(): boolean {
+        return new Set((this.state.data?.users ?? []).map((user) => user.kind)).size > 1;
+    }
+
     get kindFilters(): { value: KindFilter; label: string }[] {
         return [
             { value: "all", label: _t("All users") },

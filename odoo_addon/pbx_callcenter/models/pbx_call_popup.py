@@ -14,6 +14,8 @@ from .pbx_call import POPUP_NOTIFICATION
 
 #: Context key of a new contact/lead form opened from a popup: the call to link on save.
 POPUP_CALL_KEY = "pbx_popup_call_id"
+#: ... and the model of that form: a customer quick-created inside a lead form is not linked.
+POPUP_MODEL_KEY = "pbx_popup_call_model"
 #: How long after *Block number* its Undo is accepted.
 UNBLOCK_WINDOW = timedelta(minutes=15)
 #: Calls restored after a reload: still ringing (a few minutes at most) or answered (a long call).
@@ -79,9 +81,10 @@ class PbxCall(models.Model):
         return self._popup_form_action("crm.lead", context)
 
     @api.model
-    def _popup_call_to_link(self):
-        """The call a contact/lead being created from a popup form must be linked to (empty if
-        none, or if it got linked meanwhile). AccessError for a call the user may not edit."""
+    def _popup_call_to_link(self, model):
+        """The call a `model` record being created from a popup form must be linked to (empty if
+        none, if the form is of another model, or if it got linked meanwhile). AccessError for a
+        call the user may not edit."""
         call_id = self.env.context.get(POPUP_CALL_KEY)
         if not call_id:
             return self.browse()
@@ -91,7 +94,9 @@ class PbxCall(models.Model):
         if not call:
             raise UserError(_("The call of this popup no longer exists."))
         call._check_popup_access()
-        return call.browse() if call.sudo()._record() else call
+        if self.env.context.get(POPUP_MODEL_KEY) != model or call.sudo()._record():
+            return call.browse()
+        return call
 
     def _link_created_record(self, records):
         """Link the record just saved from the popup form to the call (one record only: a
@@ -153,5 +158,5 @@ class PbxCall(models.Model):
             "res_model": model,
             "views": [(False, "form")],
             "target": "current",
-            "context": context,
+            "context": {**context, POPUP_MODEL_KEY: model},
         }

@@ -6,8 +6,9 @@ import time
 from datetime import datetime, timedelta
 
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 
+from .common import SettledBrowserCase
 from .contract_schema import problems
 from .fake_pbx import FakePbx, SilentPbx, closed_port_url
 
@@ -298,7 +299,7 @@ class TestClickToDial(TransactionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestClickToDialBrowser(HttpCase):
+class TestClickToDialBrowser(SettledBrowserCase):
     """In a real browser: clicking a contact's number makes the PBX listener receive the call."""
 
     @classmethod

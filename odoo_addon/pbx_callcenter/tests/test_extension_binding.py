@@ -5,10 +5,11 @@ Imports talk to a real HTTP listener on 127.0.0.1 standing in for the PBX's API.
 import socket
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 from ..vendors.zadarma import protocol as zadarma
 from ..models import odoo_compat
+from .common import SettledBrowserCase
 from .contract_schema import problems
 from .fake_pbx import FakePbx, routed
 
@@ -378,7 +379,7 @@ class TestExtensionBinding(TransactionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestExtensionBindingTour(HttpCase):
+class TestExtensionBindingTour(SettledBrowserCase):
     """In a real browser (Chromium), on the real web client: web/src/tours/*_tour.ts."""
 
     def test_menu_is_for_managers(self):

@@ -131,6 +131,9 @@ class TestPopupActions(PbxHttpCase):
     def test_create_lead_opens_a_form_with_the_number_and_notes_linked_on_save(self):
         self.my_call.write({"notes": "Asked for the price list"})
         context = self.assertCreateForm(self.my_call.action_create_lead(), "crm.lead")
+        customer = self.env["res.partner"].with_user(self.salesperson).with_context(**context).name_create(
+            "A customer quick-created in the lead form")
+        self.assertFalse(self.call.partner_id, f"the lead form linked the customer {customer}")
         form = self.popup_form("crm.lead", context)
         self.assertFalse(form.name)
         form.name = "Desks for the new office"

@@ -2,10 +2,10 @@
 a call whose PBX sends no news: never answered -> missed, answered -> ended at the last news."""
 import json
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 
 from ..models import odoo_compat
-from .common import PbxHttpCase
+from .common import PbxHttpCase, SettledBrowserCase
 
 NUMBER = "0988777666"
 E164 = "+84988777666"
@@ -188,7 +188,7 @@ class TestStaleCalls(PbxHttpCase):
 
 
 @tagged("post_install", "-at_install")
-class TestCallReportsTour(HttpCase):
+class TestCallReportsTour(SettledBrowserCase):
     """In a real browser: web/src/tours/call_reports_tour.ts on *All Calls* (pivot, then list)."""
 
     def test_the_pivot_shows_counts_rates_and_times_and_the_list_durations(self):

@@ -51,34 +51,12 @@ class PbxCall(models.Model):
         """A new contact form for the call's unknown number, with the call's notes, owned by the
         user (as auto-created contacts are owned by the extension's user); saving it links the
         call. Nothing is created before the user names it."""
-        self.ensure_one()
-        self._check_popup_access()
-        number = self._popup_number()
-        context = {
-            "default_phone": number,
-            "default_user_id": self.env.user.id,
-            "default_company_id": self.company_id.id,
-            POPUP_CALL_KEY: self.id,
-        }
-        if self.notes:
-            context["default_comment"] = plaintext2html(self.notes)
-        return self._popup_form_action("res.partner", context)
+        return self._popup_form_action("res.partner", "comment")
 
     def action_create_lead(self):
         """A new lead form for the call's unknown number, with the call's notes as its internal
         notes, owned by the user; saving it links the call."""
-        self.ensure_one()
-        self._check_popup_access()
-        number = self._popup_number()
-        context = {
-            "default_phone": number,
-            "default_user_id": self.env.user.id,
-            "default_company_id": self.company_id.id,
-            POPUP_CALL_KEY: self.id,
-        }
-        if self.notes:
-            context["default_description"] = plaintext2html(self.notes)
-        return self._popup_form_action("crm.lead", context)
+        return self._popup_form_action("crm.lead", "description")
 
     @api.model
     def _popup_call_to_link(self, model):
@@ -152,11 +130,24 @@ class PbxCall(models.Model):
             raise UserError(_("This call has no number."))
         return number
 
-    def _popup_form_action(self, model, context):
+    def _popup_form_action(self, model, notes_field):
+        """The new-record form of `model` for the call's number (its notes in `notes_field`),
+        owned by the user, linked to the call on save (res_partner.py, crm_lead.py)."""
+        self.ensure_one()
+        self._check_popup_access()
+        context = {
+            "default_phone": self._popup_number(),
+            "default_user_id": self.env.user.id,
+            "default_company_id": self.company_id.id,
+            POPUP_CALL_KEY: self.id,
+            POPUP_MODEL_KEY: model,
+        }
+        if self.notes:
+            context[f"default_{notes_field}"] = plaintext2html(self.notes)
         return {
             "type": "ir.actions.act_window",
             "res_model": model,
             "views": [(False, "form")],
             "target": "current",
-            "context": {**context, POPUP_MODEL_KEY: model},
+            "context": context,
         }

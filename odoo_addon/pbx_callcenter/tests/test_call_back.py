@@ -12,8 +12,8 @@ NUMBER = "0988777666"
 E164 = "+84988777666"
 
 
-@tagged("post_install", "-at_install")
-class TestCallBack(PbxHttpCase):
+class CallBackCase(PbxHttpCase):
+    """A known contact, and the connection dialing through a PBX listener (FakePbx)."""
 
     def setUp(self):
         super().setUp()
@@ -26,6 +26,10 @@ class TestCallBack(PbxHttpCase):
             "originate_url": self.pbx.url + "/originate",
             "originate_body": '{"extension": "{extension}", "number": "{number}"}',
         })
+
+
+@tagged("post_install", "-at_install")
+class TestCallBack(CallBackCase):
 
     def miss(self, phone=NUMBER, extension="101"):
         body = self.call_out(phone, extension=extension, fields={"status": "NO ANSWER", "duration": 20})
@@ -177,21 +181,12 @@ class TestCallBack(PbxHttpCase):
 
 
 @tagged("post_install", "-at_install")
-class TestCallBackBrowser(PbxHttpCase):
+class TestCallBackBrowser(CallBackCase):
     """In a real browser: the Call back buttons of the Calls list and of the chatter's activity
     make the PBX listener receive the call from the salesperson's extension."""
 
     def setUp(self):
         super().setUp()
-        self.partner = self.make_partner("Gemini Furniture", phone=E164)
-        self.pbx = FakePbx(lambda received: (200, {"ok": True}))
-        self.pbx.__enter__()
-        self.addCleanup(self.pbx.__exit__, None, None, None)
-        self.connection.sudo().write({
-            "originate_method": "generic_http", "originate_http_method": "POST",
-            "originate_url": self.pbx.url + "/originate",
-            "originate_body": '{"extension": "{extension}", "number": "{number}"}',
-        })
         self.call_out("0903123456", fields={"status": "ANSWERED", "duration": 30})  # no button
         self.call_out(NUMBER, fields={"status": "NO ANSWER", "duration": 20})
 

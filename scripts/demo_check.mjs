@@ -127,16 +127,26 @@ try {
         const field = ".o_form_view .o_field_widget[name=phone]";
         const control = page.locator(`${field} .o_pbx_callcenter_dial_button, ${field} .o_pbx_callcenter_dial_more`).first();
         await control.click({ timeout: 30000 });
-        const item = page.locator(".o_pbx_callcenter_dial_pbx, .o_pbx_callcenter_dial_choice").first();
-        if (await item.isVisible({ timeout: 2000 }).catch(() => false)) {
-            await item.click();
-        }
-        const choice = page.locator(".o_pbx_callcenter_dial_choice").first(); // a dial code "ask"
-        if (await choice.isVisible({ timeout: 2000 }).catch(() => false)) {
-            await choice.click();
-        }
+        // then, as they render (slowly on a loaded machine): the menu's "through the PBX" item, a
+        // dial code chooser ("ask"), and the "Calling" notification. Each is clicked once.
         const notice = page.locator(".o_notification").filter({ hasText: /calling/i });
-        await notice.first().waitFor({ timeout: 20000 });
+        const steps = [".o_pbx_callcenter_dial_pbx", ".o_pbx_callcenter_dial_choice"].map((selector) => ({ selector, clicked: false }));
+        const end = Date.now() + 45000;
+        while (!(await notice.count())) {
+            if (Date.now() > end) {
+                const seen = await page.locator(".o_notification").allTextContents();
+                await page.screenshot({ path: `${process.env.PBX_DEMO_CHECK_SHOTS ?? "/tmp"}/demo_check_dial.png` }).catch(() => undefined);
+                throw new Error(`no "Calling" notification after the click; notifications: ${JSON.stringify(seen.map((text) => text.trim()))}`);
+            }
+            for (const step of steps) {
+                const target = page.locator(step.selector).first();
+                if (!step.clicked && (await target.isVisible())) {
+                    await target.click();
+                    step.clicked = true;
+                }
+            }
+            await page.waitForTimeout(250);
+        }
         return (await notice.first().textContent())?.trim();
     });
     /** @type {{ id: number, recording_url: string, state: string }[] | undefined} */

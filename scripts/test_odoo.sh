@@ -23,6 +23,7 @@
 #   ODOO_TEST_EXIT_GRACE=secs  kill odoo-bin that has not exited this long after printing its test
 #                              result (default 60; counted as a failure: a test left threads behind)
 #   ODOO_TEST_SERIAL=1         run versions one after the other instead of in parallel
+#   ODOO_TEST_PORT=port        first HTTP port tried (default 8169 + 4 x (PID mod 400))
 #
 # Tests run without demo data (--without-demo=all; =True on 19) so they are deterministic.
 # Output: per version a report and `TIER2 odoo<major>: passed=N failed=M`; last line `N passed, N failed`.
@@ -161,7 +162,9 @@ run_one() {  # src major port
 
 MAJORS=()
 rm -f "$RUN_DIR"/odoo*.db "$RUN_DIR"/odoo*.installed
-next_port=8169
+# From ODOO_TEST_PORT, else from a base this run's PID picks: two runs started side by side (one
+# per Odoo version, say) would otherwise both find 8169 free and race for it while installing.
+next_port="${ODOO_TEST_PORT:-$((8169 + ($$ % 400) * 4))}"
 for src in "${SRCS[@]}"; do
     major="$(odoo_major "$src")"
     [[ -n "$major" ]] || major="x"

@@ -87,7 +87,8 @@ def run_check(url, login, password):
     try:
         done = subprocess.run(["node", "scripts/demo_check.mjs", "--url", url, "--db", DB, "--login", login,
                                "--password", password], cwd=REPO, stdin=subprocess.DEVNULL, capture_output=True,
-                              text=True, timeout=CHECK_TIMEOUT)
+                              text=True, timeout=CHECK_TIMEOUT,
+                              env=dict(os.environ, PBX_DEMO_CHECK_SHOTS=RUN_DIR))
         output = done.stdout + done.stderr
     except subprocess.TimeoutExpired as error:
         output = f"{error.stdout or ''}timed out after {CHECK_TIMEOUT}s"

@@ -17,10 +17,13 @@ The real bridge (odoo_addon/pbx_callcenter/tools/ami_bridge/pbx_ami_bridge.mjs, 
 reads the pbx's AMI and posts to Odoo; click-to-dial goes Odoo -> generic_http -> the bridge's
 /originate -> AMI Originate on the pbx. Scenarios: inbound answered, inbound no answer, outbound
 answered, ring group answered by the 2nd member, queue answered by the 2nd member, blind
-transfer, click-to-dial. Per call, in Odoo: state, direction, contact, user, extension, talk
-time, the Call activity (by whom), the popup (bus message to whom), as issue 13 says is right:
-the call credited to whoever answered, talk time summed over transfer legs, click-to-dial talk
-time without the callee's ringing.
+transfer, click-to-dial, a busy phone, voicemail, a call recorded by MixMonitor, an attended
+transfer (voicemail and recording need app_voicemail, app_playtones, app_mixmonitor in the
+build, else a loud `SKIPPED: scenario ...` line each; the tier writes the greeting and beep WAVs
+it plays). Per call, in Odoo: state, direction, contact, user, extension, talk time, the Call
+activity (by whom), the popup (bus message to whom), the call-back of a missed or busy call, the
+recording's URL, as issue 13 says is right: the call credited to whoever answered, talk time
+summed over transfer legs, click-to-dial talk time without the callee's ringing.
 
 Checks that fail today because of open items of issue 13 are run as expected failures: one line
 `PASS ... XFAIL (issue 13 item N)` while they fail, a FAIL `XPASS` once they pass (remove the
@@ -35,17 +38,20 @@ Stdlib + psycopg2 (Debian) only; every wait has a timeout; talks only to 127.0.0
 """
 import datetime
 import json
+import math
 import os
 import random
 import re
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
 import time
 import traceback
+import wave
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "support"))
@@ -71,6 +77,7 @@ RINGTIME = 6         # seconds the pbx rings a phone (Dial timeout)
 QUEUE_MEMBER_TIMEOUT = 4
 TALK_SLACK = 1       # seconds: Asterisk rounds billable seconds, the phones' waits are not exact
 POPUP_TYPE = "pbx_callcenter/call"
+RECORDING_BASE = "https://pbx.example.test/monitor/"  # the connection's recording_base_url
 
 RESULTS = []  # (name, outcome, message, seconds); outcome pass / fail / xfail
 
@@ -125,6 +132,32 @@ def find_build():
     except (OSError, subprocess.TimeoutExpired):
         return None
     return (binary, version) if version.startswith("Asterisk ") else None
+
+
+def missing_modules(scenario):
+    """The modules this scenario needs that the build lacks (SCENARIO_MODULES)."""
+    modules = os.path.join(ASTERISK_DIR, "lib", "asterisk", "modules")
+    return [name for name in SCENARIO_MODULES.get(scenario, ())
+            if not os.path.exists(os.path.join(modules, f"{name}.so"))]
+
+
+def write_wav(path, seconds, hertz):
+    """A tone as 8 kHz 16-bit mono WAV (format_wav): this PBX has no sound files of its own."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    frames = b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * hertz * i / 8000)))
+                      for i in range(int(8000 * seconds)))
+    with wave.open(path, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(frames)
+
+
+def write_sounds(root):
+    """What the pbx instance plays: the beep before a voicemail or a recording, 103's greetings."""
+    write_wav(os.path.join(root, "lib", "sounds", "en", "beep.wav"), 0.25, 1000)
+    for greeting in ("unavail", "busy"):
+        write_wav(os.path.join(root, "spool", "voicemail", "default", "103", f"{greeting}.wav"), 1.0, 600)
 
 
 def free_udp_port(exclude=()):
@@ -247,12 +280,13 @@ class Odoo:
     def call(self, partner_id):
         """The ended call on this contact whose call_out was applied, as a dict, or None."""
         rows = self.db.all(
-            "SELECT c.id, c.callid, c.state, c.direction, c.extension, c.user_id, c.talk_time, c.duration "
-            "FROM pbx_call c WHERE c.connection_id = %s AND c.partner_id = %s AND c.state IN "
+            "SELECT c.id, c.callid, c.state, c.direction, c.extension, c.user_id, c.talk_time, c.duration, "
+            "c.recording_url FROM pbx_call c WHERE c.connection_id = %s AND c.partner_id = %s AND c.state IN "
             "('ended', 'missed', 'busy', 'failed') AND EXISTS (SELECT 1 FROM pbx_call_event e WHERE "
             "e.call_id = c.id AND e.route = 'call_out' AND e.state = 'done') ORDER BY c.id",
             [self.connection_id, partner_id])
-        keys = ("id", "callid", "state", "direction", "extension", "user_id", "talk_time", "duration")
+        keys = ("id", "callid", "state", "direction", "extension", "user_id", "talk_time", "duration",
+                "recording_url")
         return [dict(zip(keys, row)) for row in rows]
 
     def activity_authors(self, partner_id):
@@ -297,7 +331,7 @@ class Odoo:
 # The bridge
 # -----------------------------------------------------------------------------------------------
 
-def start_bridge(run_dir, odoo, ami_port, originate_port):
+def start_bridge(run_dir, odoo, ami_port, originate_port, monitor_dir):
     shutil.rmtree(os.path.join(run_dir, "bridge-queue"), ignore_errors=True)  # an earlier run's
     config = {
         "ami": {"host": "127.0.0.1", "port": ami_port, "username": "odoo", "secret": AMI_SECRET},
@@ -305,7 +339,7 @@ def start_bridge(run_dir, odoo, ami_port, originate_port):
         "queueDir": os.path.join(run_dir, "bridge-queue"),
         "reconnect": {"initialMs": 200, "maxMs": 2000},
         "retry": {"initialMs": 200, "maxMs": 2000},
-        "calls": {"cdrGraceMs": 2000},
+        "calls": {"cdrGraceMs": 2000, "recordingPrefix": monitor_dir.rstrip("/") + "/"},
         "originate": {"listenHost": "127.0.0.1", "listenPort": originate_port, "token": ORIGINATE_TOKEN,
                       "channel": "IAX2/{extension}", "context": "from-internal"},
         "logLevel": "debug",
@@ -338,9 +372,13 @@ def wait_until(condition, timeout, step=0.3):
 
 WORLD_DEFAULTS = {"ANSWER_101": "never", "ANSWER_102": "never", "ANSWER_103": "never",
                   "TALK_101": 1, "TALK_102": 1, "TALK_103": 1, "XFER_101": "", "XFER_102": "",
-                  "XFER_103": "", "PSTN_ANSWER": 1, "PSTN_TALK": 1}
+                  "XFER_103": "", "XFERMODE_101": "blind", "XFERMODE_102": "blind", "XFERMODE_103": "blind",
+                  "CONSULT_101": 4, "CONSULT_102": 4, "CONSULT_103": 4, "PSTN_ANSWER": 1, "PSTN_TALK": 1,
+                  "CALLER_STAY": 6}
 
-# name, capture description, world behaviour, how the call starts, (did or None)
+# name, capture description, world behaviour, how the call starts, (did or None). "inbound" callers
+# stay on silent (Application Wait); "inbound_voice" callers send a tone for CALLER_STAY seconds
+# once answered, then hang up (a voicemail records it).
 SCENARIOS = [
     ("inbound_answered", "an outside number calls DID 101; phone 101 rings 2 s, answers, talks 4 s, hangs up",
      {"ANSWER_101": 2, "TALK_101": 4}, "inbound", "101"),
@@ -361,13 +399,32 @@ SCENARIOS = [
      "Channel IAX2/101, Context from-internal; 101 answers after 1 s, the outside number rings 3 s, "
      "answers, talks 4 s, hangs up", {"ANSWER_101": 1, "TALK_101": 30, "PSTN_ANSWER": 3, "PSTN_TALK": 4},
      "click", None),
+    ("inbound_busy", "an outside number calls DID 101; phone 101 answers busy at once (Busy()); the PBX "
+     "plays the busy tone to the caller 3 s and hangs up", {"ANSWER_101": "busy"}, "inbound", "101"),
+    ("voicemail", f"an outside number calls DID 103; phone 103 rings {RINGTIME} s unanswered, the PBX "
+     "answers with 103's voicemail (VoiceMail(103@default,us), greeting and beep written by the tier); "
+     "the caller leaves a 6 s message (a 440 Hz tone) and hangs up", {"CALLER_STAY": 6}, "inbound_voice", "103"),
+    ("recording", "an outside number calls DID 800 = MixMonitor(<Y/m/d>/in-<caller>-800-<time>-<uniqueid>.wav, "
+     "FreePBX's naming, option b: while bridged) then Dial(IAX2/101); 101 rings 2 s, answers, talks 4 s (the "
+     "caller sends a 440 Hz tone), hangs up", {"ANSWER_101": 2, "TALK_101": 4, "CALLER_STAY": 30},
+     "inbound_voice", "800"),
+    ("attended_transfer", "an outside number calls DID 101; 101 rings 1 s, answers, talks 3 s, transfers "
+     "attended by DTMF *2 102 (features.conf atxfer); 102 rings 1 s, answers, talks with 101 until 101 hangs up "
+     "4 s after dialling it (the transfer completes), then with the caller until 9 s after its answer",
+     {"ANSWER_101": 1, "TALK_101": 3, "XFER_101": "102", "XFERMODE_101": "attended", "CONSULT_101": 4,
+      "ANSWER_102": 1, "TALK_102": 9}, "inbound", "101"),
 ]
+
+# Scenarios that need modules beyond NEEDED_MODULES: without them in the build, a loud SKIPPED
+# line instead of the scenario.
+SCENARIO_MODULES = {"voicemail": ("app_voicemail", "app_playtones", "format_wav"),
+                    "recording": ("app_mixmonitor", "format_wav", "func_strings")}
 
 
 class Tier:
-    def __init__(self, odoo, world, capture, version, capture_dir):
+    def __init__(self, odoo, world, capture, version, capture_dir, monitor_dir):
         self.odoo, self.world, self.capture = odoo, world, capture
-        self.version, self.capture_dir = version, capture_dir
+        self.version, self.capture_dir, self.monitor_dir = version, capture_dir, monitor_dir
 
     def play(self, name, description, behaviour, start, did):
         """Play one scenario: (its call in Odoo, the contact, the pbx's AMI events)."""
@@ -379,6 +436,9 @@ class Tier:
         if start == "inbound":
             self.world.action("Originate", Channel=f"IAX2/pbx-trunk/{did}", Application="Wait", Data="120",
                               CallerID=f'"Caller" <{national}>', Timeout=60000, Async="true")
+        elif start == "inbound_voice":
+            self.world.action("Originate", Channel=f"IAX2/pbx-trunk/{did}", Context="caller", Exten="s",
+                              Priority=1, CallerID=f'"Caller" <{national}>', Timeout=60000, Async="true")
         elif start == "outbound":
             self.world.action("Originate", Channel=f"IAX2/pbx-101/{national}", Application="Wait", Data="120",
                               CallerID='"Agent 101" <101>', Timeout=60000, Async="true")
@@ -434,7 +494,8 @@ def linkedid_of(events):
 # The phones that each scenario puts in a conversation (BridgeEnter of their channel).
 BRIDGED = {"inbound_answered": {"101"}, "inbound_no_answer": set(), "outbound_answered": {"101"},
            "ring_group_second_member": {"102"}, "queue_second_member": {"102"},
-           "blind_transfer": {"101", "102"}, "click_to_dial": {"101"}}
+           "blind_transfer": {"101", "102"}, "click_to_dial": {"101"}, "inbound_busy": set(),
+           "voicemail": set(), "recording": {"101"}, "attended_transfer": {"101", "102"}}
 
 
 def bridged_phones(events):
@@ -463,6 +524,26 @@ def phone_talk_seconds(events):
     return round(total)
 
 
+def caller_talk_seconds(events):
+    """Seconds the outside caller (IAX2/trunk-N, the scenario's first channel) spent in a bridge
+    with at least one other channel, from the Timestamp headers: its conversations, not its hold."""
+    caller = next((dict(f).get("Uniqueid") for f in events if dict(f).get("Event") == "Newchannel"), None)
+    members, total, since = {}, 0.0, None
+    for fields in events:
+        event = dict(fields)
+        if event.get("Event") not in ("BridgeEnter", "BridgeLeave"):
+            continue
+        bridge = members.setdefault(event["BridgeUniqueid"], set())
+        (bridge.add if event["Event"] == "BridgeEnter" else bridge.discard)(event["Uniqueid"])
+        talking = any(caller in each and len(each) >= 2 for each in members.values())
+        at = float(event["Timestamp"])
+        if talking and since is None:
+            since = at
+        elif not talking and since is not None:
+            total, since = total + at - since, None
+    return round(total)
+
+
 def main(cleanups):
     build = find_build()
     run_dir = live.run_dir("live_asterisk")
@@ -486,6 +567,7 @@ def main(cleanups):
         root = tempfile.mkdtemp(prefix="ast-", dir=run_dir if len(run_dir) < 60 else None)
         pbx = Instance("pbx", os.path.join(root, "pbx"), binary, values)
         world = Instance("world", os.path.join(root, "world"), binary, values)
+        write_sounds(pbx.root)
         for instance in (pbx, world):
             instance.start()
             cleanups.append(instance.stop)
@@ -493,7 +575,8 @@ def main(cleanups):
         cleanups.append(capture.close)
         driver = world.login(world_ami, "driver")
         cleanups.append(driver.close)
-        process, log, log_path, bridge_dir = start_bridge(run_dir, odoo, pbx_ami, originate_port)
+        monitor_dir = os.path.join(pbx.root, "spool", "monitor")
+        process, log, log_path, bridge_dir = start_bridge(run_dir, odoo, pbx_ami, originate_port, monitor_dir)
         cleanups.append(lambda: shutil.rmtree(bridge_dir, ignore_errors=True))
         cleanups.append(log.close)
         cleanups.append(lambda: stop_process(process))
@@ -508,11 +591,19 @@ def main(cleanups):
         report("setup: two Asterisk instances, the bridge logged in, Odoo agents 101-103", "fail",
                f"{type(error).__name__}: {error}", time.monotonic() - start)
         return
-    tier = Tier(odoo, driver, capture, version, capture_dir)
+    tier = Tier(odoo, driver, capture, version, capture_dir, monitor_dir)
     only = set(filter(None, os.environ.get("PBX_ASTERISK_SCENARIOS", "").split(",")))
     for scenario in SCENARIOS:
-        if not only or scenario[0] in only:
-            play_and_check(tier, *scenario)
+        if only and scenario[0] not in only:
+            continue
+        missing = missing_modules(scenario[0])
+        if missing:
+            print("#" * 96)
+            print(f"SKIPPED: scenario {scenario[0]}: the Asterisk build at {ASTERISK_DIR} lacks "
+                  f"{', '.join(name + '.so' for name in missing)}")
+            print("#" * 96, flush=True)
+            continue
+        play_and_check(tier, *scenario)
     run("the bridge rejected nothing and left nothing queued", check_bridge_queue, run_dir)
 
 
@@ -524,6 +615,7 @@ def configure_click_to_dial(odoo, originate_port):
         "originate_body_format": "json",
         "originate_body": '{"extension": "{extension}", "number": "{number}"}',
         "originate_headers": f"Authorization: Bearer {ORIGINATE_TOKEN}",
+        "recording_base_url": RECORDING_BASE,
     }])
 
 
@@ -557,20 +649,25 @@ def play_and_check(tier, name, description, behaviour, start, did):
         check(talked == BRIDGED[name], f"phones {sorted(talked)} talked, the scenario wants {sorted(BRIDGED[name])}")
         check(name != "blind_transfer" or any(dict(f).get("Event") == "BlindTransfer" for f in events),
               "no BlindTransfer event")
+        check(name != "attended_transfer" or any(dict(f).get("Event") == "AttendedTransfer"
+                                                 and dict(f).get("Result") == "Success" for f in events),
+              "no successful AttendedTransfer event")
         return f"pbx.call {calls[0]['id']} callid {linkedid}, {len(events)} AMI events captured"
 
     if not run(f"{name}: played through Asterisk, one call in Odoo", play):
         return  # the call did not happen as designed: nothing more to read from it
     call, partner_id, events = played["calls"][0], played["partner"], played["events"]
-    expected_direction = "in" if start == "inbound" else "out"
-    answerer = {"inbound_no_answer": "101", "ring_group_second_member": "102",
-                "queue_second_member": "102", "blind_transfer": "102"}.get(name, "101")
+    expected_direction = "in" if start.startswith("inbound") else "out"
+    answerer = {"inbound_no_answer": "101", "ring_group_second_member": "102", "queue_second_member": "102",
+                "blind_transfer": "102", "attended_transfer": "102", "voicemail": "103"}.get(name, "101")
     designed_talk = {"inbound_answered": 4, "inbound_no_answer": 0, "outbound_answered": 4,
-                     "ring_group_second_member": 4, "queue_second_member": 4, "click_to_dial": 4}
+                     "ring_group_second_member": 4, "queue_second_member": 4, "click_to_dial": 4,
+                     "inbound_busy": 0, "voicemail": 0, "recording": 4}
+    unanswered_state = {"inbound_no_answer": "missed", "voicemail": "missed", "inbound_busy": "busy"}
     user, user_partner = odoo.users[answerer], odoo.partners[answerer]
 
     def state_and_talk():
-        state = "missed" if name == "inbound_no_answer" else "ended"
+        state = unanswered_state.get(name, "ended")
         check((call["state"], call["direction"]) == (state, expected_direction),
               f"{call['state']}/{call['direction']}, expected {state}/{expected_direction}")
         talk = designed_talk[name]
@@ -607,6 +704,32 @@ def play_and_check(tier, name, description, behaviour, start, did):
               f"talk time {call['talk_time']} s, expected {legs} s (101 then 102 in conversation)")
         return f"talk {call['talk_time']} s = {legs} s over both legs"
 
+    def caller_talk():
+        legs = caller_talk_seconds(events)
+        check(legs >= 6, f"the caller was in conversation {legs} s, with 101 then 102 at least 3 + 3 s")
+        check(abs(call["talk_time"] - legs) <= TALK_SLACK,
+              f"talk time {call['talk_time']} s, expected {legs} s (the caller with 101, then with 102; "
+              f"not 101's consultation of 102 while the caller was on hold)")
+        return f"talk {call['talk_time']} s = the caller's {legs} s with 101 then 102"
+
+    def recording():
+        names = [dict(f).get("Value", "") for f in events
+                 if dict(f).get("Event") == "VarSet" and dict(f).get("Variable") == "MIXMONITOR_FILENAME"]
+        check(names, "no MIXMONITOR_FILENAME in the capture")
+        relative = os.path.relpath(names[-1], tier.monitor_dir)
+        check(call["recording_url"] == RECORDING_BASE + relative,
+              f"recording_url {call['recording_url']!r}, expected {RECORDING_BASE + relative!r}")
+        with wave.open(names[-1], "rb") as recorded:
+            seconds = recorded.getnframes() / recorded.getframerate()
+        check(seconds >= 3, f"the PBX recorded {seconds:.1f} s of a 4 s conversation")
+        return f"{call['recording_url']} ({seconds:.1f} s recorded by MixMonitor)"
+
+    def voicemail_left():
+        left = [dict(f) for f in events if dict(f).get("Event") == "MessageWaiting"]
+        check(left and left[-1].get("Mailbox") == "103@default" and int(left[-1].get("New", 0)) >= 1,
+              f"no new message in 103@default: {left}")
+        return f"a message in 103@default ({left[-1].get('New')} new)"
+
     def transfer_popups():
         popups = odoo.popups(call["callid"])
         wanted = {odoo.partners["101"], odoo.partners["102"]}
@@ -626,11 +749,15 @@ def play_and_check(tier, name, description, behaviour, start, did):
         return (f"102's card opened in conversation {(end - opened[0]).total_seconds():.1f} s before the "
                 f"call_out; 101's says transferred to ext. 102")
 
-    if name == "blind_transfer":
+    if name in ("blind_transfer", "attended_transfer"):
         run(f"{name}: ended inbound", lambda: check(
             (call["state"], call["direction"]) == ("ended", "in"),
             f"{call['state']}/{call['direction']}") or "ended/in")
-        run(f"{name}: talk time summed over both legs", transfer_talk, xfail=XFAIL.get((name, "talk")))
+        if name == "blind_transfer":
+            run(f"{name}: talk time summed over both legs", transfer_talk, xfail=XFAIL.get((name, "talk")))
+        else:
+            run(f"{name}: talk time is the caller's, with 101 then 102", caller_talk,
+                xfail=XFAIL.get((name, "talk")))
         run(f"{name}: both phones got the popup", transfer_popups, xfail=XFAIL.get((name, "popup")))
         run(f"{name}: the popup moved to 102 during the call", transfer_popup_mid_call,
             xfail=XFAIL.get((name, "popup")))
@@ -639,8 +766,13 @@ def play_and_check(tier, name, description, behaviour, start, did):
         run(f"{name}: popup to {answerer}", popup, xfail=XFAIL.get((name, "popup")))
     run(f"{name}: user and extension of {answerer}", user_and_extension, xfail=XFAIL.get((name, "user")))
     run(f"{name}: Call activity by the user of {answerer}", activity, xfail=XFAIL.get((name, "activity")))
-    if name == "inbound_no_answer":
+    if name in unanswered_state:
         run(f"{name}: a call-back activity", missed_callback)
+    if name == "voicemail":
+        run(f"{name}: the caller left a message in 103's mailbox", voicemail_left)
+    if name == "recording":
+        run(f"{name}: the call links MixMonitor's file under the connection's recording URL", recording,
+            xfail=XFAIL.get((name, "recording")))
 
 
 # Checks that fail today: (scenario, aspect) -> reason (e.g. "issue 13 item 2"). Strict: one that

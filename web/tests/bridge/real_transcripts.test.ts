@@ -2,7 +2,9 @@
 // phones and trunk, provenance in each file's header) replayed over TCP to a running bridge. The
 // expected events are read from the capture itself, not typed in: who rang first (DialBegin), who
 // talked, in turn and last (DialEnd ANSWER), the talk of each leg (that answer to the answering channel's
-// Hangup, rounded down as Asterisk does), the call's span from its Cdr times.
+// Hangup), the call's talk (the time its first channel spent in a bridge with another channel: its
+// conversations, summed over transfers, not its hold while an agent consults a colleague; rounded
+// down as Asterisk does), the call's span from its Cdr times, the recording MixMonitor names.
 import { readdirSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, test } from "vitest";
 import { REPO_ROOT } from "../fixtures";
@@ -48,11 +50,14 @@ function readCapture(name: string) {
     const start = cdrs.map((cdr) => cdr.StartTime).sort()[0];
     const end = cdrs.map((cdr) => cdr.EndTime).sort().at(-1) as string;
     const lastStatus = events.filter((event) => event.Event === "DialEnd").at(-1)?.DialStatus;
+    const recording = events.filter((event) => event.Event === "VarSet" && event.Variable === "MIXMONITOR_FILENAME").at(-1)?.Value;
+    const monitorDir = recording ? recording.slice(0, recording.indexOf("/spool/monitor/") + "/spool/monitor/".length) : undefined;
     const caller = outbound ? (phoneOf(first.Channel) as string) : null;
     const phone = outbound ? cdrs[0].Destination : first.CallerIDNum;
     // Who talked, in turn: the answering phones (outbound: the caller, once the callee answers).
     const talkers = outbound ? answers.slice(0, 1).map(() => caller as string) : answers.map((answer) => phoneOf(answer.DestChannel) as string);
     return {
+        events,
         legs,
         cdrs,
         answers: talkers
@@ -67,16 +72,45 @@ function readCapture(name: string) {
                 callid: linkedid,
                 calldate: start,
                 duration: seconds(end) - seconds(start),
-                billsec: Math.floor(legs.reduce((sum, leg) => sum + leg, 0)),
+                billsec: Math.floor(conversation(events, linkedid)),
                 status: answers.length ? "ANSWERED" : ({ NOANSWER: "NO ANSWER", BUSY: "BUSY" } as Fields)[lastStatus ?? ""],
                 direction: outbound ? "out" : "in",
+                ...(recording && monitorDir ? { recordingfile: recording.slice(monitorDir.length) } : {}),
             },
         },
+        monitorDir,
     };
 }
 
+/** Seconds the channel `uniqueid` spent in a bridge with at least one other channel. */
+function conversation(events: Fields[], uniqueid: string): number {
+    const members = new Map<string, Set<string>>();
+    let total = 0;
+    let since: number | null = null;
+    for (const event of events.filter((each) => each.Event === "BridgeEnter" || each.Event === "BridgeLeave")) {
+        const bridge = members.get(event.BridgeUniqueid) ?? new Set<string>();
+        members.set(event.BridgeUniqueid, bridge);
+        if (event.Event === "BridgeEnter") {
+            bridge.add(event.Uniqueid);
+        } else {
+            bridge.delete(event.Uniqueid);
+        }
+        const talking = [...members.values()].some((each) => each.has(uniqueid) && each.size >= 2);
+        const at = Number(event.Timestamp);
+        if (talking && since === null) {
+            since = at;
+        } else if (!talking && since !== null) {
+            total += at - since;
+            since = null;
+        }
+    }
+    return total;
+}
+
 async function play(name: string) {
-    harness = await startHarness();
+    // the bridge as configured on that PBX: its monitor directory is where MixMonitor wrote
+    const recordingPrefix = readCapture(name).monitorDir;
+    harness = await startHarness(recordingPrefix ? { config: { calls: { cdrGraceMs: 60, recordingPrefix } } } : {});
     await harness.ami.replay(loadTranscript(name));
     const h = harness;
     await waitFor(() => h.odoo.received.some((each) => each.route === "call_out") && h.bridge.queue.size === 0, "call_out");
@@ -160,6 +194,46 @@ describe("real Asterisk captures to canonical events", () => {
             ["answer", "101"],
             ["answer", "102"],
         ]);
+    });
+
+    test("a busy phone: BUSY from its DialStatus, no answer, nothing talked", async () => {
+        const events = await play("real_inbound_busy.txt");
+        expect(events.map((event) => event.route)).toEqual(["call_in", "call_out"]);
+        expect(events[1].payload).toMatchObject({ extension: "101", status: "BUSY", billsec: 0, direction: "in" });
+    });
+
+    test("voicemail answers the caller (an ANSWERED Cdr by VoiceMail) but nobody talked: NO ANSWER, for 103", async () => {
+        const capture = readCapture("real_voicemail.txt");
+        const events = await play("real_voicemail.txt");
+        const voicemail = capture.cdrs.find((cdr) => cdr.LastApplication === "VoiceMail") as Fields;
+        expect(voicemail).toMatchObject({ Disposition: "ANSWERED" });
+        expect(Number(voicemail.BillableSeconds)).toBeGreaterThan(0);
+        expect(events.map((event) => event.route)).toEqual(["call_in", "call_out"]);
+        expect(events[1].payload).toMatchObject({ extension: "103", status: "NO ANSWER", billsec: 0 });
+    });
+
+    test("a recorded call names MixMonitor's file relative to the monitor directory (FreePBX's Y/m/d path)", async () => {
+        const events = await play("real_recording.txt");
+        const end = events.at(-1) as (typeof events)[number];
+        expect(end.payload.recordingfile).toMatch(/^\d{4}\/\d{2}\/\d{2}\/in-\d+-800-\d{8}-\d{6}-[\d.]+\.wav$/);
+        expect(end.payload).toMatchObject({ extension: "101", status: "ANSWERED" });
+    });
+
+    test("an attended transfer 101 -> 102 is one call credited to 102; the caller's talk, not 101's consultation", async () => {
+        const capture = readCapture("real_attended_transfer.txt");
+        const events = await play("real_attended_transfer.txt");
+        expect(capture.legs).toHaveLength(2);
+        expect(events.map((event) => [event.route, event.payload.extension])).toEqual([
+            ["call_in", "101"],
+            ["answer", "101"],
+            ["answer", "102"],
+            ["call_out", "102"],
+        ]);
+        const end = events[3].payload;
+        const legs = capture.legs[0] + capture.legs[1];
+        expect(end.billsec).toBe(Math.floor(conversation(capture.events, capture.start.payload.callid)));
+        expect(end.billsec).toBeLessThan(legs - 3); // 101 and 102 consulting while the caller was on hold
+        expect(new Set(events.map((event) => event.payload.callid)).size).toBe(1); // the consultation is no call of its own
     });
 
     test("click-to-dial talk counts from the callee's answer, not from the agent's", async () => {

@@ -1,7 +1,8 @@
 // AMI transcripts written by us from Asterisk's documentation (tests/fixtures/ami, not real_*:
 // see real_transcripts.test.ts) replayed over TCP to a running bridge: the exact canonical events
-// Odoo receives, whatever the packet boundaries or line endings; busy, voicemail, recording and
-// missing-Cdr cases the real captures lack.
+// Odoo receives, whatever the packet boundaries or line endings; missing-Cdr cases, PJSIP channel
+// names and Local/ ring groups the real captures lack (busy, voicemail and recording have real
+// captures too since issue 13: real_inbound_busy, real_voicemail, real_recording).
 import { afterEach, describe, expect, test } from "vitest";
 import { field, loadTranscript } from "./fake_ami";
 import { type Harness, startHarness, TOKEN, waitFor } from "./harness";

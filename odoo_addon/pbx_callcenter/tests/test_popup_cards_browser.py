@@ -1,7 +1,8 @@
 """The incoming-call popup's cards in a real browser (Chromium) inside real Odoo 17/18/19: a
 page load shows the calls still in progress, cards fit the screen with ringing calls on top and
 finished ones fade, *Block number* asks first and can be undone, *Create lead* / *Create contact*
-open a form ready to be named that links the call on save.
+open a form ready to be named that links the call on save, a call that moves to another extension
+says whether it was answered there (ring group) or transferred there.
 
 The salesperson's page plays the PBX itself: it POSTs `call_in` / `call_out` to the real routes
 with the connection's token (what a PBX does), and the popups arrive over the real bus. Odoo
@@ -225,6 +226,29 @@ CREATE_CHECK = """
 """
 
 
+MOVED_CHECK = """
+(async () => {
+    await start();
+    const label = (callid) => card(callid)?.querySelector(".o_pbx_callcenter_popup_state")?.textContent.trim();
+    // A ring group rings this user's 101, and 102 picks up.
+    await pbx("call_in", { phone: "0911333001", callid: "moved-ring" });
+    await until("the ringing card", () => card("moved-ring")?.dataset.state === "ringing");
+    await pbx("answer", { extension: "102", callid: "moved-ring" });
+    await until("'Answered by ext. 102'", () => label("moved-ring") === "Answered by ext. 102", 15000)
+        .catch(() => fail(`the ring group's card reads '${label("moved-ring")}'`));
+    // 101 talks, then transfers the caller to 102.
+    await pbx("call_in", { phone: "0911333002", callid: "moved-xfer" });
+    await pbx("answer", { extension: "101", callid: "moved-xfer" });
+    await until("the call in progress", () => card("moved-xfer")?.dataset.state === "answered");
+    await pbx("answer", { extension: "102", callid: "moved-xfer" });
+    await until("'Transferred to ext. 102'", () => label("moved-xfer") === "Transferred to ext. 102", 15000)
+        .catch(() => fail(`the transferred card reads '${label("moved-xfer")}'`));
+    noErrorDialog();
+    console.log("test successful");
+})().catch((error) => console.error(`popup cards test: ${error.message}`));
+"""
+
+
 @tagged("post_install", "-at_install")
 class TestPopupCardsBrowser(PbxHttpCase, WebsocketCase):
 
@@ -236,10 +260,10 @@ class TestPopupCardsBrowser(PbxHttpCase, WebsocketCase):
         test = self
         original = PbxCall._notify_popup
 
-        def _notify_popup(call, *args, **kwargs):
-            original(call, *args, **kwargs)
-            if call.user_id:
-                test._wake_websockets(call.env.cr.dbname, call.user_id.partner_id)
+        def _notify_popup(call, user=None, transferred_to=None):
+            original(call, user, transferred_to)
+            if user or call.user_id:  # the user it moved away from, or the call's
+                test._wake_websockets(call.env.cr.dbname, (user or call.user_id).partner_id)
 
         self.patch(PbxCall, "_notify_popup", _notify_popup)
 
@@ -277,6 +301,11 @@ class TestPopupCardsBrowser(PbxHttpCase, WebsocketCase):
         call = self.find_call("block-1")
         self.assertFalse(call.blocked)
         self.assertFalse(self.env["phone.blacklist"].sudo().search([("number", "=", "+84911222333")]))
+
+    def test_a_moved_call_says_answered_elsewhere_or_transferred(self):
+        self.check_in_browser(MOVED_CHECK)
+        self.assertEqual(self.find_call("moved-ring").user_id, self.salesperson2)
+        self.assertEqual(self.find_call("moved-xfer").user_id, self.salesperson2)
 
     def test_create_lead_and_contact_open_a_form_ready_to_be_named(self):
         steps = [

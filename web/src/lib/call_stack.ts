@@ -28,6 +28,9 @@ export interface CallCard {
     readonly pinned: boolean;
     /** *Block number* was clicked: the card asks for confirmation. */
     readonly confirmingBlock: boolean;
+    /** The user talked on this call (a notification said answered, not yet moved elsewhere):
+     * when it moves on, it was transferred; else another phone answered it (ring group, queue). */
+    readonly talkedHere: boolean;
 }
 
 export type CallStack = readonly CallCard[];
@@ -64,7 +67,12 @@ function merge(card: CallCard, call: BusCall, now: number): CallCard {
         // What the user is typing wins over the server's copy until it is saved.
         notes: card.notesDirty ? card.notes : call.notes,
         idleSince: isFinal(next.state) ? (card.idleSince ?? now) : null,
+        talkedHere: card.talkedHere || talked(call),
     };
+}
+
+function talked(call: BusCall): boolean {
+    return call.state === "answered" && !call.transferred_to;
 }
 
 /** Ringing/dialing, then answered, then finished; newest first in each group. */
@@ -118,6 +126,7 @@ export function receiveCall(stack: CallStack, call: BusCall, now: number): CallS
         idleSince: isFinal(call.state) ? now : null,
         pinned: false,
         confirmingBlock: false,
+        talkedHere: talked(call),
     };
     return trim(order([card, ...stack]));
 }

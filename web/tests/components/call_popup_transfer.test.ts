@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
-// A call transferred away (issue 13, item 5): the previous user's card says where it went, the
-// new user's card is an ordinary one.
+// A call transferred away (issue 13, item 5): the previous user's card says where it went
+// (transferred when they had talked on it, answered by another member of a ring group or queue
+// when they had not), the new user's card is an ordinary one.
 import { afterEach, describe, expect, test } from "vitest";
 import { CallPopupStack } from "../../src/components/call_popup_stack/call_popup_stack";
 import { CALL_NOTIFICATION, CALL_POPUP_SERVICE, callPopupService } from "../../src/services/call_popup_service";
@@ -34,6 +35,15 @@ describe("a transferred call's card", () => {
             busCall({ state: "answered", extension: "102", transferred_to: "102" })
         );
         expect(state).toBe("Transferred to ext. 102");
+        expect(card?.dataset.transferredTo).toBe("102");
+    });
+
+    test("a ring group's member that never picked up reads 'Answered by ext. 102', not transferred", async () => {
+        const { card, state } = await notified(
+            busCall({ state: "ringing", transferred_to: null }),
+            busCall({ state: "answered", extension: "102", transferred_to: "102" })
+        );
+        expect(state).toBe("Answered by ext. 102");
         expect(card?.dataset.transferredTo).toBe("102");
     });
 

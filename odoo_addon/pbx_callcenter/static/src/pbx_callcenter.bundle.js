@@ -1,5 +1,5 @@
 /** @odoo-module **/
-// GENERATED from web/src by scripts/build.mjs — do not edit. esbuild 0.28.2, sha256:5f1a4db5ef145e25150e8cd4bde6e90d52bcb1d900596e346780c5ed0468ca29
+// GENERATED from web/src by scripts/build.mjs — do not edit. esbuild 0.28.2, sha256:a42b74e2eceec79746e12c7686f48eb1ec1caf4183492fec34fdde0f58f16de0
 var __defProp = Object.defineProperty;
 var __export = (target, all) => {
   for (var name in all)
@@ -1810,8 +1810,12 @@ function merge2(card, call, now) {
     updatedAt: now,
     // What the user is typing wins over the server's copy until it is saved.
     notes: card.notesDirty ? card.notes : call.notes,
-    idleSince: isFinal(next.state) ? card.idleSince ?? now : null
+    idleSince: isFinal(next.state) ? card.idleSince ?? now : null,
+    talkedHere: card.talkedHere || talked(call)
   };
+}
+function talked(call) {
+  return call.state === "answered" && !call.transferred_to;
 }
 function order(stack) {
   return stack.sort(
@@ -1847,7 +1851,8 @@ function receiveCall(stack, call, now) {
     busy: !1,
     idleSince: isFinal(call.state) ? now : null,
     pinned: !1,
-    confirmingBlock: !1
+    confirmingBlock: !1,
+    talkedHere: talked(call)
   };
   return trim(order([card, ...stack]));
 }
@@ -2402,7 +2407,7 @@ var DIRECTION_ICONS = {
   }
   get stateLabel() {
     let to = this.call.transferred_to;
-    return to ? _t("Transferred to ext. %s", to) : stateLabel(this.call.state);
+    return to ? this.props.card.talkedHere ? _t("Transferred to ext. %s", to) : _t("Answered by ext. %s", to) : stateLabel(this.call.state);
   }
   get directionLabel() {
     return directionLabel(this.call.direction);

@@ -121,7 +121,11 @@ export class CallPopup extends Component<CallPopupProps> {
 
     get stateLabel(): string {
         const to = this.call.transferred_to;
-        return to ? _t("Transferred to ext. %s", to) : stateLabel(this.call.state);
+        if (!to) {
+            return stateLabel(this.call.state);
+        }
+        // a ring group's or queue's member who never picked up: someone else answered it
+        return this.props.card.talkedHere ? _t("Transferred to ext. %s", to) : _t("Answered by ext. %s", to);
     }
 
     get directionLabel(): string {

@@ -16,7 +16,8 @@ Two instances, configured at run time from tests/live/asterisk/ (templates):
 The real bridge (odoo_addon/pbx_callcenter/tools/ami_bridge/pbx_ami_bridge.mjs, copied alone)
 reads the pbx's AMI and posts to Odoo; click-to-dial goes Odoo -> generic_http -> the bridge's
 /originate -> AMI Originate on the pbx. Scenarios: inbound answered, inbound no answer, outbound
-answered, ring group answered by the 2nd member, queue answered by the 2nd member, blind
+answered, ring group answered by the 2nd member (phones dialled directly, and through Local/
+channels as FreePBX does), queue answered by the 2nd member, blind
 transfer, click-to-dial, a busy phone, voicemail, a call recorded by MixMonitor, an attended
 transfer (voicemail and recording need app_voicemail, app_playtones, app_mixmonitor in the
 build, else a loud `SKIPPED: scenario ...` line each; the tier writes the greeting and beep WAVs
@@ -389,6 +390,9 @@ SCENARIOS = [
     ("ring_group_second_member", "an outside number calls ring group 600 = Dial(IAX2/101&IAX2/102); "
      "101 never answers, 102 rings 2 s, answers, talks 4 s, hangs up",
      {"ANSWER_102": 2, "TALK_102": 4}, "inbound", "600"),
+    ("ring_group_local", "an outside number calls ring group 601 = Dial(Local/101@ringgroup-member&"
+     "Local/102@ringgroup-member), each member dialling IAX2/10X as FreePBX's ring groups do; 101 never "
+     "answers, 102 rings 2 s, answers, talks 4 s, hangs up", {"ANSWER_102": 2, "TALK_102": 4}, "inbound", "601"),
     ("queue_second_member", f"an outside number calls queue 700 (linear, Local/10X@queue-member members, "
      f"{QUEUE_MEMBER_TIMEOUT} s each); 101 never answers, 102 rings 1 s, answers, talks 4 s, hangs up",
      {"ANSWER_102": 1, "TALK_102": 4}, "inbound", "700"),
@@ -493,7 +497,7 @@ def linkedid_of(events):
 
 # The phones that each scenario puts in a conversation (BridgeEnter of their channel).
 BRIDGED = {"inbound_answered": {"101"}, "inbound_no_answer": set(), "outbound_answered": {"101"},
-           "ring_group_second_member": {"102"}, "queue_second_member": {"102"},
+           "ring_group_second_member": {"102"}, "ring_group_local": {"102"}, "queue_second_member": {"102"},
            "blind_transfer": {"101", "102"}, "click_to_dial": {"101"}, "inbound_busy": set(),
            "voicemail": set(), "recording": {"101"}, "attended_transfer": {"101", "102"}}
 
@@ -658,10 +662,12 @@ def play_and_check(tier, name, description, behaviour, start, did):
         return  # the call did not happen as designed: nothing more to read from it
     call, partner_id, events = played["calls"][0], played["partner"], played["events"]
     expected_direction = "in" if start.startswith("inbound") else "out"
-    answerer = {"inbound_no_answer": "101", "ring_group_second_member": "102", "queue_second_member": "102",
+    answerer = {"inbound_no_answer": "101", "ring_group_second_member": "102", "ring_group_local": "102",
+                "queue_second_member": "102",
                 "blind_transfer": "102", "attended_transfer": "102", "voicemail": "103"}.get(name, "101")
     designed_talk = {"inbound_answered": 4, "inbound_no_answer": 0, "outbound_answered": 4,
-                     "ring_group_second_member": 4, "queue_second_member": 4, "click_to_dial": 4,
+                     "ring_group_second_member": 4, "ring_group_local": 4, "queue_second_member": 4,
+                     "click_to_dial": 4,
                      "inbound_busy": 0, "voicemail": 0, "recording": 4}
     unanswered_state = {"inbound_no_answer": "missed", "voicemail": "missed", "inbound_busy": "busy"}
     user, user_partner = odoo.users[answerer], odoo.partners[answerer]

@@ -141,6 +141,18 @@ describe("real Asterisk captures to canonical events", () => {
         expect(events[2].payload).toMatchObject({ billsec: Number(answered.BillableSeconds), status: "ANSWERED" });
     });
 
+    test("a ring group through Local/ channels (FreePBX's way) names the phones behind them: 101 rung, 102 answered", async () => {
+        const capture = readCapture("real_ring_group_local.txt");
+        expect(capture.events.some((event) => event.Event === "DialBegin" && event.DestChannel?.startsWith("Local/101@"))).toBe(true);
+        const events = await play("real_ring_group_local.txt");
+        expect(events.map((event) => [event.route, event.payload.extension])).toEqual([
+            ["call_in", "101"],
+            ["answer", "102"],
+            ["call_out", "102"],
+        ]);
+        expect(events[2].payload).toMatchObject({ status: "ANSWERED", billsec: capture.end.payload.billsec });
+    });
+
     test("a queue answered by its 2nd member, whose Cdr of the 1st arrives mid-call, names 102", async () => {
         const capture = readCapture("real_queue_second_member.txt");
         const events = await play("real_queue_second_member.txt");

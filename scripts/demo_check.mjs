@@ -118,30 +118,53 @@ try {
     await check(`clicking ${CALLER}'s phone calls through the demo PBX`, async () => {
         await page.goto(`${BASE}/web#id=${grace.id}&model=res.partner&view_type=form`);
         await page.waitForSelector(".o_form_view .o_field_widget[name=phone]", { timeout: 60000 });
-        await page.waitForTimeout(2000); // cards of calls still ringing when the page loaded
+        // The demo's cards keep arriving over the bus for a while after the page loads, and the
+        // stack sits over the form's right column, where the phone field is: each attempt first
+        // dismisses the cards shown, then clicks (a card arriving in between makes it retry).
         const dismiss = page.locator(".o_pbx_callcenter_popup_dismiss");
-        while (await dismiss.count()) {
-            await dismiss.first().click(); // the cards above the phone field
-        }
+        const dismissAll = async () => {
+            while (await dismiss.count()) {
+                await dismiss.first().click({ timeout: 5000 }).catch(() => undefined);
+            }
+        };
+        const end = Date.now() + 60000;
+        const giveUp = async (/** @type {string} */ what, /** @type {unknown} */ error) => {
+            const seen = await page.locator(".o_notification").allTextContents();
+            const cards = await page.locator(".o_pbx_callcenter_popup").count();
+            await page.screenshot({ path: `${process.env.PBX_DEMO_CHECK_SHOTS ?? "/tmp"}/demo_check_dial.png` }).catch(() => undefined);
+            const why = error instanceof Error ? error.message.split("\n").find((line) => /intercepts|not visible|not stable|not enabled/.test(line)) : undefined;
+            throw new Error(`${what}${why ? ` (${why.trim()})` : ""}; ${cards} cards shown; notifications: ${JSON.stringify(seen.map((text) => text.trim()))}`);
+        };
+        /** Clicks `locator` once it takes the click, dismissing cards in its way. */
+        const clickThrough = async (/** @type {import("playwright-core").Locator} */ locator, /** @type {string} */ what) => {
+            for (;;) {
+                await dismissAll();
+                try {
+                    await locator.click({ timeout: 5000 });
+                    return;
+                } catch (error) {
+                    if (Date.now() > end) {
+                        await giveUp(`${what} never took the click`, error);
+                    }
+                }
+            }
+        };
         // the phone button; or, where the number itself dials, the menu's "through the PBX" item
         const field = ".o_form_view .o_field_widget[name=phone]";
         const control = page.locator(`${field} .o_pbx_callcenter_dial_button, ${field} .o_pbx_callcenter_dial_more`).first();
-        await control.click({ timeout: 30000 });
+        await clickThrough(control, "the phone field's dial control");
         // then, as they render (slowly on a loaded machine): the menu's "through the PBX" item, a
         // dial code chooser ("ask"), and the "Calling" notification. Each is clicked once.
         const notice = page.locator(".o_notification").filter({ hasText: /calling/i });
         const steps = [".o_pbx_callcenter_dial_pbx", ".o_pbx_callcenter_dial_choice"].map((selector) => ({ selector, clicked: false }));
-        const end = Date.now() + 45000;
         while (!(await notice.count())) {
             if (Date.now() > end) {
-                const seen = await page.locator(".o_notification").allTextContents();
-                await page.screenshot({ path: `${process.env.PBX_DEMO_CHECK_SHOTS ?? "/tmp"}/demo_check_dial.png` }).catch(() => undefined);
-                throw new Error(`no "Calling" notification after the click; notifications: ${JSON.stringify(seen.map((text) => text.trim()))}`);
+                await giveUp('no "Calling" notification after the click', undefined);
             }
             for (const step of steps) {
                 const target = page.locator(step.selector).first();
                 if (!step.clicked && (await target.isVisible())) {
-                    await target.click();
+                    await clickThrough(target, step.selector);
                     step.clicked = true;
                 }
             }

@@ -155,7 +155,7 @@ def write_wav(path, seconds, hertz):
 
 
 def write_sounds(root):
-    """What the pbx instance plays: the beep before a voicemail or a recording, 103's greetings."""
+    """What the pbx instance plays: the beep before a voicemail message, 103's greetings."""
     write_wav(os.path.join(root, "lib", "sounds", "en", "beep.wav"), 0.25, 1000)
     for greeting in ("unavail", "busy"):
         write_wav(os.path.join(root, "spool", "voicemail", "default", "103", f"{greeting}.wav"), 1.0, 600)

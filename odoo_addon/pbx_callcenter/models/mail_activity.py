@@ -50,6 +50,4 @@ class MailActivity(models.Model):
         for activity in self:
             activity.with_user(call.user_id).sudo().with_context(
                 mail_activity_quick_update=True,
-            ).action_feedback(feedback=_(
-                "Called back: the call of %(when)s UTC from extension %(extension)s was answered.",
-                when=fields.Datetime.to_string(call.start_date), extension=call.extension or ""))
+            ).action_feedback(feedback=call._as_reader(activity.user_id)._called_back_feedback())

@@ -271,9 +271,7 @@ class PbxCall(models.Model):
             # The call's activity is already in the chatter: add the link beside it.
             record.sudo().message_post(
                 body=Markup('<a class="o_pbx_callcenter_chatter_recording" href="%s" target="_blank" '
-                            'rel="noopener">%s</a>') % (
-                    url, _("Play recording of the call of %s UTC",
-                           fields.Datetime.to_string(self.start_date))),
+                            'rel="noopener">%s</a>') % (url, self._as_reader()._late_recording_label()),
                 message_type="comment", subtype_xmlid="mail.mt_note",
             )
         return True
@@ -538,6 +536,15 @@ class PbxCall(models.Model):
                            'target="_blank" rel="noopener">%s</a></p>') % (
                 self.recording_url, _("Play recording"))
         return html
+
+    def _late_recording_label(self):
+        """The link of a recording that came after the call was logged, in the reader's words."""
+        return _("Play recording of the call of %s", self._local_datetime(self.start_date))
+
+    def _called_back_feedback(self):
+        """What marks a call-back done, in the words and time zone of its reader."""
+        return _("Called back: the call of %(when)s from extension %(extension)s was answered.",
+                 when=self._local_datetime(self.start_date), extension=self.extension or "")
 
     def _status_text(self):
         """The state in the reader's language, with the PBX's own status word when it adds one."""

@@ -7,6 +7,7 @@ its events over real HTTP. French comes from the module's shipped i18n/fr.po and
 import json
 import threading
 import time
+from types import SimpleNamespace
 
 import requests
 
@@ -97,6 +98,35 @@ class TestReaderLocale(ReaderLocaleCase):
         self.assertTrue(french and french != CALLBACK_NOTE, "fr.po lacks the call-back note")
         self.assertIn(french % {"count": 2, "number": E164, "when": PARIS_TIME},
                       spaces(str(callback.note)))
+
+    def test_a_late_recording_and_a_done_call_back_speak_the_readers_language_and_zone(self):
+        partner = self.make_partner("Gemini Furniture", phone=E164, user_id=self.french.id)
+        body = self.call_out("0989464344", extension="103", fields={
+            "status": "ANSWERED", "duration": 65, "billsec": 60, "calldate": CALLDATE})
+        call = self.env["pbx.call"].browse(body["call"]["id"])
+        # a recording that arrives after the call was logged (Zadarma's NOTIFY_RECORD...)
+        self.assertTrue(call._merge_recording(SimpleNamespace(recordingfile="2024/01/15/late.wav")))
+        late = self.env["mail.message"].sudo().search(
+            [("model", "=", "res.partner"), ("res_id", "=", partner.id), ("body", "ilike", "late.wav")])
+        self.assertEqual(len(late), 1)
+        self.assertIn(PARIS_TIME, spaces(str(late.body)))
+        self.assertNotIn("UTC", str(late.body))
+        # Fabienne misses a call, calls back through the PBX, and the answered call closes it
+        self.call_out("0989464344", extension="103", fields={
+            "status": "NO ANSWER", "duration": 20, "calldate": CALLDATE})
+        callback = self.env["mail.activity"].sudo().search([("pbx_callback_key", "!=", False)])
+        callback.sudo().pbx_callback_user_id = self.french
+        callid = self.new_callid()
+        self.init("0989464344", callid, extension="103")
+        self.call_out("0989464344", callid, extension="103", fields={
+            "status": "ANSWERED", "duration": 42, "calldate": CALLDATE})
+        self.assertFalse(callback.exists() and callback.active, "the call-back is done")
+        done = self.env["mail.message"].sudo().search(
+            [("model", "=", "res.partner"), ("res_id", "=", partner.id), ("body", "ilike", "Rappel effectué")])
+        self.assertEqual(len(done), 1, "the call-back's feedback, in French for Fabienne")
+        text = spaces(str(done.body))
+        self.assertIn(PARIS_TIME, text)
+        self.assertNotIn("UTC", text)
 
     def test_the_popup_shows_the_stage_and_the_amount_in_the_recipients_language_and_currency(self):
         opportunity = self.make_euro_opportunity()

@@ -119,8 +119,9 @@ try {
         await page.goto(`${BASE}/web#id=${grace.id}&model=res.partner&view_type=form`);
         await page.waitForSelector(".o_form_view .o_field_widget[name=phone]", { timeout: 60000 });
         // The demo's cards keep arriving over the bus for a while after the page loads, and the
-        // stack sits over the form's right column, where the phone field is: each attempt first
-        // dismisses the cards shown, then clicks (a card arriving in between makes it retry).
+        // stack (bottom right) can cover what is to be clicked: each attempt first dismisses the
+        // cards shown, then clicks, and retries for a minute (a card arriving in between, a form
+        // still rendering on a loaded machine).
         const dismiss = page.locator(".o_pbx_callcenter_popup_dismiss");
         const dismissAll = async () => {
             while (await dismiss.count()) {
@@ -151,7 +152,10 @@ try {
         };
         // the phone button; or, where the number itself dials, the menu's "through the PBX" item
         const field = ".o_form_view .o_field_widget[name=phone]";
-        const control = page.locator(`${field} .o_pbx_callcenter_dial_button, ${field} .o_pbx_callcenter_dial_more`).first();
+        const control = page
+            .locator(`${field} .o_pbx_callcenter_dial_button, ${field} .o_pbx_callcenter_dial_more`)
+            .filter({ visible: true }) // not a copy the form renders hidden (another tab, a layout)
+            .first();
         await clickThrough(control, "the phone field's dial control");
         // then, as they render (slowly on a loaded machine): the menu's "through the PBX" item, a
         // dial code chooser ("ask"), and the "Calling" notification. Each is clicked once.

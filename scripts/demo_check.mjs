@@ -119,16 +119,16 @@ try {
         await page.goto(`${BASE}/web#id=${grace.id}&model=res.partner&view_type=form`);
         await page.waitForSelector(".o_form_view .o_field_widget[name=phone]", { timeout: 60000 });
         // The demo's cards keep arriving over the bus for a while after the page loads, and the
-        // stack (bottom right) can cover what is to be clicked: each attempt first dismisses the
-        // cards shown, then clicks, and retries for a minute (a card arriving in between, a form
-        // still rendering on a loaded machine).
+        // stack (bottom right) covers the phone field's ▾ on Odoo 17/18's partner form (right
+        // column): cards are dismissed before the menu is opened (dismissing closes it), and a
+        // click a card got in the way of is tried again, for a minute.
         const dismiss = page.locator(".o_pbx_callcenter_popup_dismiss");
+        const end = Date.now() + 60000;
         const dismissAll = async () => {
-            while (await dismiss.count()) {
+            while ((await dismiss.count()) && Date.now() < end) {
                 await dismiss.first().click({ timeout: 5000 }).catch(() => undefined);
             }
         };
-        const end = Date.now() + 60000;
         const giveUp = async (/** @type {string} */ what, /** @type {unknown} */ error) => {
             const seen = await page.locator(".o_notification").allTextContents();
             const cards = await page.locator(".o_pbx_callcenter_popup").count();
@@ -136,40 +136,40 @@ try {
             const why = error instanceof Error ? error.message.split("\n").find((line) => /intercepts|not visible|not stable|not enabled/.test(line)) : undefined;
             throw new Error(`${what}${why ? ` (${why.trim()})` : ""}; ${cards} cards shown; notifications: ${JSON.stringify(seen.map((text) => text.trim()))}`);
         };
-        /** Clicks `locator` once it takes the click, dismissing cards in its way. */
-        const clickThrough = async (/** @type {import("playwright-core").Locator} */ locator, /** @type {string} */ what) => {
-            for (;;) {
-                await dismissAll();
-                try {
-                    await locator.click({ timeout: 5000 });
-                    return;
-                } catch (error) {
-                    if (Date.now() > end) {
-                        await giveUp(`${what} never took the click`, error);
-                    }
-                }
-            }
-        };
-        // the phone button; or, where the number itself dials, the menu's "through the PBX" item
+        // the phone button; or, where the number itself dials, its ▾ menu's "through the PBX"
+        // item; then a dial code chooser ("ask") when the connection has one; until "Calling".
         const field = ".o_form_view .o_field_widget[name=phone]";
         const control = page
             .locator(`${field} .o_pbx_callcenter_dial_button, ${field} .o_pbx_callcenter_dial_more`)
             .filter({ visible: true }) // not a copy the form renders hidden (another tab, a layout)
             .first();
-        await clickThrough(control, "the phone field's dial control");
-        // then, as they render (slowly on a loaded machine): the menu's "through the PBX" item, a
-        // dial code chooser ("ask"), and the "Calling" notification. Each is clicked once.
+        const item = page.locator(".o_pbx_callcenter_dial_pbx").filter({ visible: true }).first();
+        const choice = page.locator(".o_pbx_callcenter_dial_choice").filter({ visible: true }).first();
         const notice = page.locator(".o_notification").filter({ hasText: /calling/i });
-        const steps = [".o_pbx_callcenter_dial_pbx", ".o_pbx_callcenter_dial_choice"].map((selector) => ({ selector, clicked: false }));
+        let placed = false;
+        /** @type {unknown} */
+        let lastError;
         while (!(await notice.count())) {
             if (Date.now() > end) {
-                await giveUp('no "Calling" notification after the click', undefined);
+                await giveUp(placed ? 'no "Calling" notification after the dial' : "the dial control never took the click", lastError);
             }
-            for (const step of steps) {
-                const target = page.locator(step.selector).first();
-                if (!step.clicked && (await target.isVisible())) {
-                    await clickThrough(target, step.selector);
-                    step.clicked = true;
+            try {
+                if (await choice.count()) {
+                    await choice.click({ timeout: 5000 });
+                    placed = true;
+                } else if (!placed && (await item.count())) {
+                    await item.click({ timeout: 5000 });
+                    placed = true;
+                } else if (!placed) {
+                    // dismissing closes an open menu too: only before opening it
+                    await dismissAll();
+                    await control.click({ timeout: 5000 });
+                    placed = await control.evaluate((element) => element.classList.contains("o_pbx_callcenter_dial_button"));
+                }
+            } catch (error) {
+                lastError = error; // a card came in the way: dismiss it, open the menu again
+                if (!placed) {
+                    await dismissAll();
                 }
             }
             await page.waitForTimeout(250);

@@ -140,6 +140,28 @@ STACK_CHECK = """
     if (cards().length !== 4) {
         fail(`${cards().length} cards left, expected the 4 ringing calls`);
     }
+    // The top card's chevron folds it to one line (what it covered is reachable), and opens it again.
+    const top = cards()[0];
+    const tall = top.getBoundingClientRect().height;
+    click(top, ".o_pbx_callcenter_popup_toggle");
+    await until("the top card folded", () => top.classList.contains("o_pbx_callcenter_popup_collapsed"), 5000);
+    const short = top.getBoundingClientRect().height;
+    if (!(short < tall / 2) || top.querySelector(".o_pbx_callcenter_popup_notes")) {
+        fail(`the folded top card is ${Math.round(short)}px high (${Math.round(tall)}px in full) `
+            + "or still shows its notes");
+    }
+    click(top, ".o_pbx_callcenter_popup_toggle");
+    await until("the top card open again", () => top.querySelector(".o_pbx_callcenter_popup_notes"), 5000);
+    // A missed card under the pointer is being read: it stays; it fades once the pointer leaves.
+    await pbx("call_out", { phone: "0911000002", callid: ids[2], status: "NO ANSWER", duration: 0 });
+    const read = await until("the third call missed", () => card(ids[2])?.dataset.state === "missed" && card(ids[2]));
+    read.dispatchEvent(new Event("pointerenter"));
+    await sleep(4000);
+    if (!card(ids[2])) {
+        fail("the missed card faded out under the pointer");
+    }
+    card(ids[2]).dispatchEvent(new Event("pointerleave"));
+    await until("the missed card to fade once left", () => !card(ids[2]), 15000);
     noErrorDialog();
     console.log("test successful");
 })().catch((error) => console.error(`popup cards test: ${error.message}`));
@@ -201,6 +223,9 @@ CREATE_CHECK = """
             return view !== previous && view;
         });
         const name = await field(form, "name");
+        await until("the card folded off the new form", () =>
+            card(step.callid).classList.contains("o_pbx_callcenter_popup_collapsed"), 5000)
+            .catch(() => fail("the card still covers the form it opened"));
         await sleep(500);
         if (name.value !== "") {
             fail(`the new ${step.model} is named "${name.value}" before the user names it`);
@@ -217,6 +242,9 @@ CREATE_CHECK = """
         if (record[1] !== step.name && !String(record[1]).startsWith(step.name)) {
             fail(`the call is linked to "${record[1]}"`);
         }
+        await until("the folded card to name the caller", () =>
+            card(step.callid)?.querySelector(".o_pbx_callcenter_popup_summary")?.textContent.includes(step.name));
+        click(card(step.callid), ".o_pbx_callcenter_popup_toggle");
         await until("the card to know the caller", () =>
             card(step.callid)?.querySelector(".o_pbx_callcenter_popup_open"));
     }

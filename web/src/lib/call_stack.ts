@@ -24,8 +24,12 @@ export interface CallCard {
     readonly busy: boolean;
     /** Since when a finished card is left alone (final state, last touch); null in progress. */
     readonly idleSince: number | null;
-    /** The user opened this card in full (by clicking its one-line header). */
+    /** The user opened this card in full (by clicking its one-line header's chevron). */
     readonly pinned: boolean;
+    /** The user folded this card to one line (its chevron), even the top one. */
+    readonly folded: boolean;
+    /** The pointer is over the card: the user is reading it, it does not fade meanwhile. */
+    readonly hovered: boolean;
     /** *Block number* was clicked: the card asks for confirmation. */
     readonly confirmingBlock: boolean;
     /** The user talked on this call (a notification said answered, not yet moved elsewhere):
@@ -125,6 +129,8 @@ export function receiveCall(stack: CallStack, call: BusCall, now: number): CallS
         busy: false,
         idleSince: isFinal(call.state) ? now : null,
         pinned: false,
+        folded: false,
+        hovered: false,
         confirmingBlock: false,
         talkedHere: talked(call),
     };
@@ -155,7 +161,19 @@ export function notesSaved(stack: CallStack, callId: number, notes: string, now 
 
 /** Shows a card in full, or back as one line. */
 export function setPinned(stack: CallStack, callId: number, pinned: boolean, now = 0): CallStack {
-    return update(stack, callId, (card) => touch({ ...card, pinned }, now));
+    return update(stack, callId, (card) => touch({ ...card, pinned, folded: !pinned }, now));
+}
+
+/** The card's chevron: a card shown as one line opens in full, a card in full folds to one line. */
+export function toggleFolded(stack: CallStack, callId: number, now = 0): CallStack {
+    const index = stack.findIndex((card) => card.call.call_id === callId);
+    return index === -1 ? stack : setPinned(stack, callId, isCollapsed(stack, index), now);
+}
+
+/** The pointer enters or leaves the card: a finished card waits while it is read, and its
+ * countdown starts again when the pointer leaves. */
+export function setHovered(stack: CallStack, callId: number, hovered: boolean, now = 0): CallStack {
+    return update(stack, callId, (card) => (card.hovered === hovered ? card : touch({ ...card, hovered }, now)));
 }
 
 /** Opens or closes the card's "really block?" step. */
@@ -163,15 +181,24 @@ export function setConfirmingBlock(stack: CallStack, callId: number, confirming:
     return update(stack, callId, (card) => touch({ ...card, confirmingBlock: confirming }, now));
 }
 
-/** Whether the card shows as one line: not the top card, and nothing going on in it. */
+/**
+ * Whether the card shows as one line: folded by the user, or not the top card and nothing going
+ * on in it. A card asking "really block?" always shows in full.
+ */
 export function isCollapsed(stack: CallStack, index: number): boolean {
     const card = stack[index];
-    return index > 0 && !card.pinned && !card.notesDirty && !card.confirmingBlock && !card.busy;
+    if (card.confirmingBlock) {
+        return false;
+    }
+    if (card.folded) {
+        return true;
+    }
+    return index > 0 && !card.pinned && !card.notesDirty && !card.busy;
 }
 
-/** Whether the card is fading out: finished, and nothing in it would be lost. */
+/** Whether the card is fading out: finished, not being read, and nothing in it would be lost. */
 export function isFading(card: CallCard): boolean {
-    return card.idleSince !== null && !card.notesDirty && !card.busy && !card.confirmingBlock;
+    return card.idleSince !== null && !card.hovered && !card.notesDirty && !card.busy && !card.confirmingBlock;
 }
 
 /** The stack without the finished cards left alone for `fadeAfter` ms. */

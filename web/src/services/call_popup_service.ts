@@ -17,7 +17,9 @@ import {
     restoreCard,
     setBusy,
     setConfirmingBlock,
+    setHovered,
     setPinned,
+    toggleFolded,
 } from "../lib/call_stack";
 import { odooMajorVersion, recordUrl } from "../odoo/compat";
 import { _t } from "../odoo/l10n";
@@ -141,11 +143,14 @@ export class CallPopupModel {
     }
 
     /** Shows a one-line card in full, or folds it back. */
-    togglePinned(callId: number): void {
-        const card = findCard(this.stack, callId);
-        if (card) {
-            this.commit(setPinned(this.stack, callId, !card.pinned, this.now()));
-        }
+    /** The card's chevron: one line to full, full to one line (the top card too). */
+    toggleFolded(callId: number): void {
+        this.commit(toggleFolded(this.stack, callId, this.now()));
+    }
+
+    /** The pointer over a card: it does not fade while it is read. */
+    hover(callId: number, hovered: boolean): void {
+        this.commit(setHovered(this.stack, callId, hovered, this.now()));
     }
 
     /** First click on *Block number*: the card asks for confirmation. */
@@ -167,6 +172,7 @@ export class CallPopupModel {
             this.openWindow(recordUrl(caller.model, caller.id));
             return;
         }
+        this.foldUnderForm(callId);
         await this.deps.action.doAction({
             type: "ir.actions.act_window",
             res_model: caller.model,
@@ -174,6 +180,17 @@ export class CallPopupModel {
             views: [[false, "form"]],
             target: "current",
         });
+    }
+
+    /** The caller's form opens in this tab and shows what the card did: the card folds to one
+     * line so that it does not cover the form's fields (unless notes typed in it are not saved).
+     * Folded before the form opens: the action service's promise may settle much later, after
+     * the user opened the card again. */
+    protected foldUnderForm(callId: number): void {
+        const card = findCard(this.stack, callId);
+        if (card && !card.notesDirty) {
+            this.commit(setPinned(this.stack, callId, false, this.now()));
+        }
     }
 
     /** Opens a new contact or lead form for an unknown number, with the number and the card's
@@ -191,6 +208,7 @@ export class CallPopupModel {
             if (!action.success) {
                 throw new Error(_t("The server returned an unexpected answer."));
             }
+            this.foldUnderForm(callId);
             await this.deps.action.doAction({ ...action.data, views: [[false, "form"]], target: "current" });
         });
     }

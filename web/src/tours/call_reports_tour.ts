@@ -9,8 +9,10 @@ export const CALL_REPORTS_TOUR = "pbx_callcenter_call_reports";
 /** The user of the test's calls, and the number of its answered call. */
 export const TOUR_REPORT_USER = "Rita Reporter";
 export const TOUR_ANSWERED_PHONE = "+84900000001";
-/** Count, answered rate, missed rate, talk time, average talk time, wait time. */
+/** Count, answered rate, missed rate, talk time, average talk time, average wait time. */
 export const TOUR_PIVOT_ROW = ["2", "50%", "50%", "0:02:05", "0:02:05", "0:00:20"];
+/** The measures' headers: each average says so (a sum or a count does not). */
+export const TOUR_PIVOT_HEADERS = ["Count", "Answered Rate", "Missed Rate", "Talk Time", "Avg Talk Time", "Avg Wait Time"];
 /** The answered call: 145 seconds from start to hang-up. */
 export const TOUR_DURATION = "0:02:25";
 
@@ -29,6 +31,10 @@ function checkPivotRow(): void {
     const row = rows.find((tr) => text(tr.querySelector("th")) === TOUR_REPORT_USER);
     if (!row) {
         throw new Error(`tour: no pivot row for ${TOUR_REPORT_USER}`);
+    }
+    const headers = [...document.querySelectorAll(".o_pivot table thead th.o_pivot_measure_row")].map(text);
+    if (JSON.stringify(headers) !== JSON.stringify(TOUR_PIVOT_HEADERS)) {
+        throw new Error(`tour: the pivot's measures read ${JSON.stringify(headers)}, expected ${JSON.stringify(TOUR_PIVOT_HEADERS)}`);
     }
     const values = [...row.querySelectorAll("td.o_pivot_cell_value")].map((td) => samePercent(text(td)));
     if (JSON.stringify(values) !== JSON.stringify(TOUR_PIVOT_ROW)) {

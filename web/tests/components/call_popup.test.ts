@@ -154,6 +154,20 @@ describe("call popup", () => {
         await ui.click(ui.card(12), ".o_pbx_callcenter_popup_open");
         expect(ui.services.calls[0].method).toBe("doAction");
         expect(ui.services.calls[0].args[0]).toMatchObject({ res_model: "res.partner", res_id: 7 });
+        // the form shows the caller: the card folds so that it does not cover it
+        expect(ui.card(12).classList.contains("o_pbx_callcenter_popup_collapsed")).toBe(true);
+    });
+
+    test("open leaves a card with unsaved notes in full", async () => {
+        const ui = await mountStack();
+        await ui.notify(KNOWN);
+        const notes = ui.card(12).querySelector<HTMLTextAreaElement>(".o_pbx_callcenter_popup_notes")!;
+        notes.value = "Wants a quote";
+        notes.dispatchEvent(new Event("input", { bubbles: true }));
+        await nextRender();
+        await ui.click(ui.card(12), ".o_pbx_callcenter_popup_open");
+        expect(ui.services.calls.map((call) => call.method)).toEqual(["doAction"]);
+        expect(ui.card(12).classList.contains("o_pbx_callcenter_popup_collapsed")).toBe(false);
     });
 
     test("create contact and create lead call the server for this call", async () => {
@@ -237,6 +251,25 @@ describe("call popup", () => {
         expect(collapsed()).toEqual([false, true, true]);
     });
 
+    test("the top card's chevron folds it to one line and opens it again", async () => {
+        const ui = await mountStack();
+        await ui.notify(KNOWN);
+        const top = () => ui.card(12);
+        expect(top().classList.contains("o_pbx_callcenter_popup_collapsed")).toBe(false);
+        await ui.click(top(), ".o_pbx_callcenter_popup_toggle");
+        expect(top().classList.contains("o_pbx_callcenter_popup_collapsed")).toBe(true);
+        expect(top().querySelector(".o_pbx_callcenter_popup_notes")).toBeNull();
+        expect(top().querySelector(".o_pbx_callcenter_popup_toggle")!.getAttribute("aria-expanded")).toBe("false");
+        // a later notification of the same call leaves it folded; a new call comes in full
+        await ui.notify({ ...KNOWN, state: "answered" });
+        await ui.notify(unknownCall());
+        expect(ui.card(12).classList.contains("o_pbx_callcenter_popup_collapsed")).toBe(true);
+        expect(ui.card(13).classList.contains("o_pbx_callcenter_popup_collapsed")).toBe(false);
+        await ui.click(top(), ".o_pbx_callcenter_popup_toggle");
+        expect(top().classList.contains("o_pbx_callcenter_popup_collapsed")).toBe(false);
+        expect(top().querySelector(".o_pbx_callcenter_popup_notes")).not.toBeNull();
+    });
+
     test("a finished card is marked fading for as long as it has left, not while notes are unsaved", async () => {
         const ui = await mountStack();
         await ui.notify({ ...KNOWN, state: "ended" });
@@ -251,6 +284,19 @@ describe("call popup", () => {
         expect(card().classList.contains("o_pbx_callcenter_popup_ended")).toBe(true);
         await ui.notify({ ...KNOWN, call_id: 20, callid: "c20" });
         expect(ui.card(20).classList.contains("o_pbx_callcenter_popup_fading")).toBe(false);
+    });
+
+    test("a finished card stops fading while the pointer is over it", async () => {
+        const ui = await mountStack();
+        await ui.notify({ ...KNOWN, state: "missed" });
+        const fading = () => ui.card(12).classList.contains("o_pbx_callcenter_popup_fading");
+        expect(fading()).toBe(true);
+        ui.card(12).dispatchEvent(new Event("pointerenter"));
+        await nextRender();
+        expect(fading()).toBe(false);
+        ui.card(12).dispatchEvent(new Event("pointerleave"));
+        await nextRender();
+        expect(fading()).toBe(true);
     });
 
     test("labels go through the translation function", async () => {

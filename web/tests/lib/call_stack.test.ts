@@ -14,8 +14,10 @@ import {
     restoreCard,
     setBusy,
     setConfirmingBlock,
+    setHovered,
     setPinned,
     stateRank,
+    toggleFolded,
     type CallStack,
 } from "../../src/lib/call_stack";
 import { busCallSchema, type BusCall } from "../../src/schemas/bus_call";
@@ -125,6 +127,28 @@ describe("call stack", () => {
         expect(collapsed()).toEqual([false, true, false, false]);
     });
 
+    test("the chevron folds any card, the top one included; an open block question shows in full", () => {
+        let stack: CallStack = [];
+        for (const id of [1, 2]) {
+            stack = receiveCall(stack, payload(id), id);
+        }
+        const collapsed = () => stack.map((_card, index) => isCollapsed(stack, index));
+        expect(collapsed()).toEqual([false, true]);
+        stack = toggleFolded(stack, 2);
+        expect(collapsed()).toEqual([true, true]);
+        stack = toggleFolded(stack, 1);
+        expect(collapsed()).toEqual([true, false]);
+        stack = editNotes(stack, 2, "typing");
+        expect(collapsed()).toEqual([true, false]);
+        stack = toggleFolded(stack, 2);
+        expect(collapsed()).toEqual([false, false]);
+        stack = toggleFolded(stack, 2);
+        expect(collapsed()).toEqual([true, false]);
+        stack = setConfirmingBlock(stack, 2, true);
+        expect(collapsed()).toEqual([false, false]);
+        expect(toggleFolded(stack, 99)).toBe(stack);
+    });
+
     test("a finished card fades after FADE_AFTER_MS, counted from its end or last touch", () => {
         let stack = receiveCall([], payload(1), 0);
         expect(nextExpiry(stack)).toBeNull();
@@ -153,6 +177,18 @@ describe("call stack", () => {
         expect(expireCards(saved, 500 + FADE_AFTER_MS - 1)).toHaveLength(1);
         expect(expireCards(saved, 500 + FADE_AFTER_MS)).toEqual([]);
         expect(expireCards(saved, 100, 100)).toHaveLength(1);
+    });
+
+    test("a finished card under the pointer does not fade; its countdown starts again when it leaves", () => {
+        let stack = receiveCall([], payload(1, { state: "missed" }), 0);
+        stack = setHovered(stack, 1, true, 5_000);
+        expect(isFading(stack[0])).toBe(false);
+        expect(nextExpiry(stack)).toBeNull();
+        expect(expireCards(stack, FADE_AFTER_MS * 10)).toBe(stack);
+        stack = setHovered(stack, 1, false, 60_000);
+        expect(isFading(stack[0])).toBe(true);
+        expect(nextExpiry(stack)).toBe(60_000 + FADE_AFTER_MS);
+        expect(setHovered(stack, 1, false, 90_000)[0]).toBe(stack[0]);
     });
 
     test("a card brought back by an undo is unblocked and in its place", () => {

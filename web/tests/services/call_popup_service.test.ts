@@ -7,7 +7,7 @@ import {
     CallPopupModel,
     errorMessage,
 } from "../../src/services/call_popup_service";
-import { FADE_AFTER_MS } from "../../src/lib/call_stack";
+import { FADE_AFTER_MS, isCollapsed } from "../../src/lib/call_stack";
 import { busCall, fakeServices, RESTORE_METHOD, unknownCall } from "./fakes";
 
 function started(services = fakeServices()) {
@@ -104,6 +104,7 @@ describe("call popup service", () => {
         expect(services.calls[1].method).toBe("doAction");
         expect(services.calls[1].args[0]).toEqual(CONTACT_FORM);
         expect(model.card(13)?.busy).toBe(false);
+        expect(isCollapsed(model.state.cards, 0)).toBe(true);
     });
 
     test("create saves the notes being typed first, so the new form gets them", async () => {
@@ -124,6 +125,7 @@ describe("call popup service", () => {
         await model.create(13, "partner");
         expect(services.calls.map((c) => c.method)).toEqual(["pbx.call.action_create_partner"]);
         expect(services.notifications[0].type).toBe("danger");
+        expect(isCollapsed(model.state.cards, 0)).toBe(false);
     });
 
     test("an unexpected server answer is reported, not opened", async () => {

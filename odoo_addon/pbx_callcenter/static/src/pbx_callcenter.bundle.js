@@ -1,5 +1,5 @@
 /** @odoo-module **/
-// GENERATED from web/src by scripts/build.mjs — do not edit. esbuild 0.28.2, sha256:a42b74e2eceec79746e12c7686f48eb1ec1caf4183492fec34fdde0f58f16de0
+// GENERATED from web/src by scripts/build.mjs — do not edit. esbuild 0.28.2, sha256:9c6faf9e24041a2bc63826c603264cafd33d6bd685ca53acc14e95b89f9f9ff5
 var __defProp = Object.defineProperty;
 var __export = (target, all) => {
   for (var name in all)
@@ -1851,6 +1851,8 @@ function receiveCall(stack, call, now) {
     busy: !1,
     idleSince: isFinal(call.state) ? now : null,
     pinned: !1,
+    folded: !1,
+    hovered: !1,
     confirmingBlock: !1,
     talkedHere: talked(call)
   };
@@ -1874,17 +1876,24 @@ function notesSaved(stack, callId, notes, now = 0) {
   );
 }
 function setPinned(stack, callId, pinned, now = 0) {
-  return update(stack, callId, (card) => touch({ ...card, pinned }, now));
+  return update(stack, callId, (card) => touch({ ...card, pinned, folded: !pinned }, now));
+}
+function toggleFolded(stack, callId, now = 0) {
+  let index = stack.findIndex((card) => card.call.call_id === callId);
+  return index === -1 ? stack : setPinned(stack, callId, isCollapsed(stack, index), now);
+}
+function setHovered(stack, callId, hovered, now = 0) {
+  return update(stack, callId, (card) => card.hovered === hovered ? card : touch({ ...card, hovered }, now));
 }
 function setConfirmingBlock(stack, callId, confirming, now = 0) {
   return update(stack, callId, (card) => touch({ ...card, confirmingBlock: confirming }, now));
 }
 function isCollapsed(stack, index) {
   let card = stack[index];
-  return index > 0 && !card.pinned && !card.notesDirty && !card.confirmingBlock && !card.busy;
+  return card.confirmingBlock ? !1 : card.folded ? !0 : index > 0 && !card.pinned && !card.notesDirty && !card.busy;
 }
 function isFading(card) {
-  return card.idleSince !== null && !card.notesDirty && !card.busy && !card.confirmingBlock;
+  return card.idleSince !== null && !card.hovered && !card.notesDirty && !card.busy && !card.confirmingBlock;
 }
 function expireCards(stack, now, fadeAfter = FADE_AFTER_MS) {
   let kept = stack.filter((card) => !isFading(card) || now - card.idleSince < fadeAfter);
@@ -2059,9 +2068,13 @@ var CALL_NOTIFICATION = BUS_CALL_TYPE, CALL_POPUP_SERVICE = "pbx_callcenter.call
     this.commit(editNotes(this.stack, callId, notes, this.now()));
   }
   /** Shows a one-line card in full, or folds it back. */
-  togglePinned(callId) {
-    let card = findCard(this.stack, callId);
-    card && this.commit(setPinned(this.stack, callId, !card.pinned, this.now()));
+  /** The card's chevron: one line to full, full to one line (the top card too). */
+  toggleFolded(callId) {
+    this.commit(toggleFolded(this.stack, callId, this.now()));
+  }
+  /** The pointer over a card: it does not fade while it is read. */
+  hover(callId, hovered) {
+    this.commit(setHovered(this.stack, callId, hovered, this.now()));
   }
   /** First click on *Block number*: the card asks for confirmation. */
   askBlock(callId) {
@@ -2078,7 +2091,7 @@ var CALL_NOTIFICATION = BUS_CALL_TYPE, CALL_POPUP_SERVICE = "pbx_callcenter.call
         this.openWindow(recordUrl(caller.model, caller.id));
         return;
       }
-      await this.deps.action.doAction({
+      this.foldUnderForm(callId), await this.deps.action.doAction({
         type: "ir.actions.act_window",
         res_model: caller.model,
         res_id: caller.id,
@@ -2086,6 +2099,14 @@ var CALL_NOTIFICATION = BUS_CALL_TYPE, CALL_POPUP_SERVICE = "pbx_callcenter.call
         target: "current"
       });
     }
+  }
+  /** The caller's form opens in this tab and shows what the card did: the card folds to one
+   * line so that it does not cover the form's fields (unless notes typed in it are not saved).
+   * Folded before the form opens: the action service's promise may settle much later, after
+   * the user opened the card again. */
+  foldUnderForm(callId) {
+    let card = findCard(this.stack, callId);
+    card && !card.notesDirty && this.commit(setPinned(this.stack, callId, !1, this.now()));
   }
   /** Opens a new contact or lead form for an unknown number, with the number and the card's
    * notes filled in (unsaved notes are saved on the call first); saving it links the call. */
@@ -2097,7 +2118,7 @@ var CALL_NOTIFICATION = BUS_CALL_TYPE, CALL_POPUP_SERVICE = "pbx_callcenter.call
       let result = await this.deps.orm.call(CALL_MODEL, method, [[callId]]), action = recordActionSchema.safeParse(result);
       if (!action.success)
         throw new Error(_t("The server returned an unexpected answer."));
-      await this.deps.action.doAction({ ...action.data, views: [[!1, "form"]], target: "current" });
+      this.foldUnderForm(callId), await this.deps.action.doAction({ ...action.data, views: [[!1, "form"]], target: "current" });
     });
   }
   async saveNotes(callId) {
@@ -2431,6 +2452,12 @@ var DIRECTION_ICONS = {
   onNotesInput(ev) {
     this.props.model.editNotes(this.call.call_id, ev.target.value);
   }
+  onPointerEnter() {
+    this.props.model.hover(this.call.call_id, !0);
+  }
+  onPointerLeave() {
+    this.props.model.hover(this.call.call_id, !1);
+  }
   onDismiss() {
     this.props.model.dismiss(this.call.call_id);
   }
@@ -2447,7 +2474,7 @@ var DIRECTION_ICONS = {
     return this.props.model.saveNotes(this.call.call_id);
   }
   onToggle() {
-    this.props.model.togglePinned(this.call.call_id);
+    this.props.model.toggleFolded(this.call.call_id);
   }
   onBlock() {
     this.props.model.askBlock(this.call.call_id);

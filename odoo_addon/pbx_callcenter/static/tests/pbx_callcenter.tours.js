@@ -1,5 +1,5 @@
 /** @odoo-module **/
-// GENERATED from web/src by scripts/build.mjs — do not edit. esbuild 0.28.2, sha256:f49a2379d7930eb59675cb7aae8f1fced4626bef266d2c2359ace956f7fa4914
+// GENERATED from web/src by scripts/build.mjs — do not edit. esbuild 0.28.2, sha256:604893ef44527d24add7b5ac026e2ff5c1fe10466b51d24cffd69b5c6556b55a
 // web/src/odoo/registry.ts
 import { registry } from "@web/core/registry";
 
@@ -264,7 +264,7 @@ var RECORDING_CHATTER_TOUR = "pbx_callcenter_recording_chatter", TOUR_CHATTER_RE
 registry.category("web_tour.tours").add(RECORDING_CHATTER_TOUR, recordingChatterTour);
 
 // web/src/tours/call_reports_tour.ts
-var CALL_REPORTS_TOUR = "pbx_callcenter_call_reports", TOUR_REPORT_USER = "Rita Reporter", TOUR_ANSWERED_PHONE = "+84900000001", TOUR_PIVOT_ROW = ["2", "50%", "50%", "0:02:05", "0:02:05", "0:00:20"], TOUR_DURATION = "0:02:25";
+var CALL_REPORTS_TOUR = "pbx_callcenter_call_reports", TOUR_REPORT_USER = "Rita Reporter", TOUR_ANSWERED_PHONE = "+84900000001", TOUR_PIVOT_ROW = ["2", "50%", "50%", "0:02:05", "0:02:05", "0:00:20"], TOUR_PIVOT_HEADERS = ["Count", "Answered Rate", "Missed Rate", "Talk Time", "Avg Talk Time", "Avg Wait Time"], TOUR_DURATION = "0:02:25";
 function text(node) {
   return (node?.textContent ?? "").trim();
 }
@@ -276,6 +276,9 @@ function checkPivotRow() {
   let row = [...document.querySelectorAll(".o_pivot table tbody tr")].find((tr) => text(tr.querySelector("th")) === TOUR_REPORT_USER);
   if (!row)
     throw new Error(`tour: no pivot row for ${TOUR_REPORT_USER}`);
+  let headers = [...document.querySelectorAll(".o_pivot table thead th.o_pivot_measure_row")].map(text);
+  if (JSON.stringify(headers) !== JSON.stringify(TOUR_PIVOT_HEADERS))
+    throw new Error(`tour: the pivot's measures read ${JSON.stringify(headers)}, expected ${JSON.stringify(TOUR_PIVOT_HEADERS)}`);
   let values = [...row.querySelectorAll("td.o_pivot_cell_value")].map((td) => samePercent(text(td)));
   if (JSON.stringify(values) !== JSON.stringify(TOUR_PIVOT_ROW))
     throw new Error(`tour: the pivot row of ${TOUR_REPORT_USER} is ${JSON.stringify(values)}, expected ${JSON.stringify(TOUR_PIVOT_ROW)}`);

@@ -159,6 +159,14 @@ export class CallPopup extends Component<CallPopupProps> {
         this.props.model.editNotes(this.call.call_id, (ev.target as HTMLTextAreaElement).value);
     }
 
+    onPointerEnter(): void {
+        this.props.model.hover(this.call.call_id, true);
+    }
+
+    onPointerLeave(): void {
+        this.props.model.hover(this.call.call_id, false);
+    }
+
     onDismiss(): void {
         this.props.model.dismiss(this.call.call_id);
     }
@@ -180,7 +188,7 @@ export class CallPopup extends Component<CallPopupProps> {
     }
 
     onToggle(): void {
-        this.props.model.togglePinned(this.call.call_id);
+        this.props.model.toggleFolded(this.call.call_id);
     }
 
     onBlock(): void {

@@ -14,8 +14,9 @@
 //   npm run screenshots -- --url ... --db ... --set issue12 --prefix after
 //        the set of issue 12 (docs/screenshots/issue12/<prefix>-<n>-<what>.png): popup stack, missed
 //        call card, dial-code chooser in a form and in the last kanban column, phone field, Calls
-//        list and pivot, chatter with a recording, connection form, binding screen. Tolerant: an
-//        element a shot waits for that is missing is logged and the page is taken as it is.
+//        list and pivot, chatter with a recording, connection form, binding screen, the caller's
+//        form opened from a card (the card folded). Tolerant: an element a shot waits for that is
+//        missing is logged and the page is taken as it is.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -354,6 +355,17 @@ async function issue12Set(browser) {
         // answered and over, or a newer web client would show them again on the next pages
         await pbxEvent("call_out", { phone, extension: salesExtension, callid, calldate: minutesAgo(1), duration: 30, billsec: 25, status: "ANSWERED" });
     }
+    await dismissAll().catch(() => {});
+
+    // Grace calls again and the salesperson opens her from the card: the card folds off the form
+    const opened = `shots-${RUN}-open`;
+    await pbxEvent("call_in", { phone: grace.phone, extension: salesExtension, callid: opened });
+    await tolerantShot(sales, "11-open-folds-card", async () => {
+        await sales.locator(`${card(opened)} .o_pbx_callcenter_popup_open`).click(SHORT);
+        await sales.waitForSelector(".o_form_view .o_field_widget[name=phone]", SHORT);
+        await sales.waitForSelector(`${card(opened)}.o_pbx_callcenter_popup_collapsed`, SHORT);
+    });
+    await pbxEvent("call_out", { phone: grace.phone, extension: salesExtension, callid: opened, calldate: minutesAgo(1), duration: 40, billsec: 35, status: "ANSWERED" });
     await dismissAll().catch(() => {});
 
     const form = `id=${graceId}&model=res.partner&view_type=form`;

@@ -142,7 +142,6 @@ export class CallPopupModel {
         this.commit(editNotes(this.stack, callId, notes, this.now()));
     }
 
-    /** Shows a one-line card in full, or folds it back. */
     /** The card's chevron: one line to full, full to one line (the top card too). */
     toggleFolded(callId: number): void {
         this.commit(toggleFolded(this.stack, callId, this.now()));

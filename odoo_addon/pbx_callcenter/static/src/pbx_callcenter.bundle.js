@@ -1,5 +1,5 @@
 /** @odoo-module **/
-// GENERATED from web/src by scripts/build.mjs — do not edit. esbuild 0.28.2, sha256:9c6faf9e24041a2bc63826c603264cafd33d6bd685ca53acc14e95b89f9f9ff5
+// GENERATED from web/src by scripts/build.mjs — do not edit. esbuild 0.28.2, sha256:59f98d6e175ff098bf596615aab49a37964ef62976334f33b5edac9f53f098e9
 var __defProp = Object.defineProperty;
 var __export = (target, all) => {
   for (var name in all)
@@ -2067,7 +2067,6 @@ var CALL_NOTIFICATION = BUS_CALL_TYPE, CALL_POPUP_SERVICE = "pbx_callcenter.call
   editNotes(callId, notes) {
     this.commit(editNotes(this.stack, callId, notes, this.now()));
   }
-  /** Shows a one-line card in full, or folds it back. */
   /** The card's chevron: one line to full, full to one line (the top card too). */
   toggleFolded(callId) {
     this.commit(toggleFolded(this.stack, callId, this.now()));

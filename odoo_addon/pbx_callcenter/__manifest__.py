@@ -1,7 +1,7 @@
-# GENERATED from __manifest__.json by scripts/build.mjs — do not edit. sha256:4ae39b22c56590bd57821b6c1a04f01a1e57564d3bc021807bc0ddfc0d144cc0
+# GENERATED from __manifest__.json by scripts/build.mjs — do not edit. sha256:1a26b72cef7efebadf3c13305665237e27de2372df42ddef31b2651e9694b313
 {
     'name': 'PBX Call Center',
-    'version': '1.0.0',
+    'version': '1.0.1',
     'summary': 'Connect any PBX to Odoo CRM: call log, caller popup, click-to-dial, auto-created contacts',
     'category': 'Sales/CRM',
     'author': 'pbx_callcenter contributors',

@@ -267,6 +267,30 @@ class IrActionsActWindowView(models.Model):
         return super().create(vals_list)
 
 
+def revive_own_crons(cr):
+    """Odoo 17 databases that installed this module before its crons were created with
+    ``numbercall=-1`` (module version 1.0.0) got the default ``numbercall=1``: each cron ran once,
+    then Odoo set ``numbercall=0, active=False`` (``ir_cron._process_job``). Here our crons get
+    ``numbercall=-1``, and those that Odoo switched off that way (``numbercall=0``) are active again;
+    one an administrator switched off before it ever ran (still ``numbercall=1``) stays off. Odoo 18
+    and 19 have no ``numbercall``: nothing to do. Returns the ids of the crons changed."""
+    cr.execute(
+        "SELECT 1 FROM information_schema.columns WHERE table_name = 'ir_cron' AND column_name = 'numbercall'")
+    if not cr.fetchone():
+        return []
+    cr.execute(
+        """
+        UPDATE ir_cron c
+           SET numbercall = -1, active = c.active OR c.numbercall = 0
+          FROM ir_model_data d
+         WHERE d.module = %s AND d.model = 'ir.cron' AND d.res_id = c.id AND c.numbercall <> -1
+     RETURNING c.id
+        """,
+        [MODULE],
+    )
+    return sorted(row[0] for row in cr.fetchall())
+
+
 class IrCron(models.Model):
     _inherit = "ir.cron"
 

@@ -40,4 +40,5 @@ from . import test_recording_chatter
 from . import test_reader_locale
 from . import test_setup_screen
 from . import test_reports
+from . import test_cron_upgrade
 from . import test_transfer_answer

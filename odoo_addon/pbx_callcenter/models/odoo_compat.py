@@ -275,7 +275,8 @@ def revive_own_crons(cr):
     one an administrator switched off before it ever ran (still ``numbercall=1``) stays off. Odoo 18
     and 19 have no ``numbercall``: nothing to do. Returns the ids of the crons changed."""
     cr.execute(
-        "SELECT 1 FROM information_schema.columns WHERE table_name = 'ir_cron' AND column_name = 'numbercall'")
+        "SELECT 1 FROM information_schema.columns"
+        " WHERE table_schema = current_schema() AND table_name = 'ir_cron' AND column_name = 'numbercall'")
     if not cr.fetchone():
         return []
     cr.execute(
